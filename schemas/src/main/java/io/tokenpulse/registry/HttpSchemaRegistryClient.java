@@ -1,0 +1,214 @@
+package io.tokenpulse.registry;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.avro.Schema;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Confluent Schema Registry REST API over {@link HttpClient}. Ids are cached both ways (a schema's id
+ * per subject, an id's schema), so a steady-state serde never calls the registry. Connection failures,
+ * 5xx and 429 are retried with exponential backoff, then the next URL is tried; 4xx answers are final.
+ */
+public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
+    private static final Logger LOG = LoggerFactory.getLogger(HttpSchemaRegistryClient.class);
+    private static final String CONTENT_TYPE = "application/vnd.schemaregistry.v1+json";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final RegistryConfig config;
+    private final HttpClient http;
+    private final String authorization;
+    private final Map<String, Integer> idBySubjectAndSchema = new ConcurrentHashMap<>();
+    private final Map<Integer, Schema> schemaById = new ConcurrentHashMap<>();
+
+    public HttpSchemaRegistryClient(RegistryConfig config) {
+        this.config = config;
+        this.http = HttpClient.newBuilder().connectTimeout(config.connectTimeout()).build();
+        this.authorization = config.bearerToken().map(t -> "Bearer " + t)
+                .or(() -> config.basicAuthUserInfo().map(u -> "Basic "
+                        + Base64.getEncoder().encodeToString(u.getBytes(StandardCharsets.UTF_8))))
+                .orElse(null);
+    }
+
+    @Override
+    public int register(String subject, Schema schema) {
+        String cacheKey = subject + '\n' + schema;
+        Integer cached = idBySubjectAndSchema.get(cacheKey);
+        if (cached != null) {
+            return cached;
+        }
+        JsonNode answer = call("POST", "/subjects/" + encode(subject) + "/versions", body(schema), "register a schema under subject '" + subject + "'");
+        int id = answer.path("id").asInt(-1);
+        if (id < 0) {
+            throw new RegistryException("registry answered without an id when registering under subject '" + subject + "': " + answer);
+        }
+        remember(cacheKey, id, schema);
+        return id;
+    }
+
+    @Override
+    public int lookup(String subject, Schema schema) {
+        String cacheKey = subject + '\n' + schema;
+        Integer cached = idBySubjectAndSchema.get(cacheKey);
+        if (cached != null) {
+            return cached;
+        }
+        JsonNode answer = call("POST", "/subjects/" + encode(subject), body(schema), "look up a schema under subject '" + subject + "'");
+        int id = answer.path("id").asInt(-1);
+        if (id < 0) {
+            throw new RegistryException("registry answered without an id when looking up under subject '" + subject + "': " + answer);
+        }
+        remember(cacheKey, id, schema);
+        return id;
+    }
+
+    @Override
+    public Schema getById(int id) {
+        Schema cached = schemaById.get(id);
+        if (cached != null) {
+            return cached;
+        }
+        JsonNode answer = call("GET", "/schemas/ids/" + id, null, "fetch schema id " + id);
+        String text = answer.path("schema").asText(null);
+        if (text == null) {
+            throw new RegistryException("registry answered without a schema for id " + id + ": " + answer);
+        }
+        Schema schema = new Schema.Parser().parse(text);
+        schemaById.putIfAbsent(id, schema);
+        return schema;
+    }
+
+    @Override
+    public boolean isCompatible(String subject, Schema schema) {
+        try {
+            JsonNode answer = call("POST", "/compatibility/subjects/" + encode(subject) + "/versions/latest", body(schema),
+                    "check compatibility under subject '" + subject + "'");
+            return answer.path("is_compatible").asBoolean(false);
+        } catch (RegistryException e) {
+            if (e.notFound()) {
+                return true; // no version yet: anything is compatible with nothing
+            }
+            throw e;
+        }
+    }
+
+    @Override
+    public List<String> subjects() {
+        JsonNode answer = call("GET", "/subjects", null, "list subjects");
+        List<String> subjects = new ArrayList<>();
+        answer.forEach(n -> subjects.add(n.asText()));
+        return subjects;
+    }
+
+    @Override
+    public String describe() {
+        return String.join(",", config.urls());
+    }
+
+    @Override
+    public void close() {
+        // HttpClient on Java 17 has no close(); its threads are daemons.
+    }
+
+    private void remember(String cacheKey, int id, Schema schema) {
+        idBySubjectAndSchema.put(cacheKey, id);
+        schemaById.putIfAbsent(id, schema);
+    }
+
+    private static String body(Schema schema) {
+        ObjectNode node = JSON.createObjectNode();
+        node.put("schema", schema.toString());
+        return node.toString();
+    }
+
+    private static String encode(String subject) {
+        return URLEncoder.encode(subject, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
+    /** One logical call: retries per URL on transient failures, then the next URL. */
+    private JsonNode call(String method, String path, String body, String what) {
+        RegistryException last = null;
+        for (String base : config.urls()) {
+            long backoff = config.initialBackoff().toMillis();
+            for (int attempt = 0; attempt <= config.maxRetries(); attempt++) {
+                if (attempt > 0) {
+                    sleep(backoff);
+                    backoff *= 2;
+                }
+                try {
+                    HttpResponse<String> response = http.send(request(base + path, method, body), HttpResponse.BodyHandlers.ofString());
+                    int status = response.statusCode();
+                    if (status >= 200 && status < 300) {
+                        return JSON.readTree(response.body());
+                    }
+                    RegistryException failure = failure(base, what, status, response.body());
+                    if (status < 500 && status != 429) {
+                        throw failure; // the registry understood and refused: asking again will not help
+                    }
+                    last = failure;
+                    LOG.warn("Schema registry {} answered {} to '{}' (attempt {} of {})", base, status, what, attempt + 1,
+                            config.maxRetries() + 1);
+                } catch (IOException e) {
+                    last = new RegistryException("cannot " + what + ": schema registry " + base + " is unreachable: " + e.getMessage(), -1, e);
+                    LOG.warn("Schema registry {} unreachable for '{}' (attempt {} of {}): {}", base, what, attempt + 1,
+                            config.maxRetries() + 1, e.getMessage());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new RegistryException("interrupted while trying to " + what + " at " + base, -1, e);
+                }
+            }
+        }
+        throw last;
+    }
+
+    private HttpRequest request(String url, String method, String body) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url))
+                .timeout(config.requestTimeout())
+                .header("Accept", CONTENT_TYPE + ", application/json");
+        if (authorization != null) {
+            b.header("Authorization", authorization);
+        }
+        if (body == null) {
+            b.GET();
+        } else {
+            b.header("Content-Type", CONTENT_TYPE).method(method, HttpRequest.BodyPublishers.ofString(body));
+        }
+        return b.build();
+    }
+
+    private static RegistryException failure(String base, String what, int status, String body) {
+        String detail = body;
+        try {
+            JsonNode error = JSON.readTree(body);
+            if (error.has("error_code") || error.has("message")) {
+                detail = "error_code " + error.path("error_code").asText("?") + ": " + error.path("message").asText("");
+            }
+        } catch (IOException ignored) {
+            // not JSON: keep the raw body as the detail
+        }
+        return new RegistryException("cannot " + what + " at schema registry " + base + ": HTTP " + status + " (" + detail + ")", status, null);
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RegistryException("interrupted while backing off", -1, e);
+        }
+    }
+}
