@@ -1,0 +1,60 @@
+package io.tokenpulse.local;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+
+/** Port helpers for the local stack. */
+public final class Ports {
+    private Ports() {
+    }
+
+    /**
+     * A port that is free on {@code host} right now. The OS may hand it out again before it is bound,
+     * but ephemeral ports cycle slowly enough for a single developer machine.
+     */
+    public static int freePort(String host) {
+        try (ServerSocket socket = new ServerSocket()) {
+            socket.setReuseAddress(false);
+            socket.bind(new InetSocketAddress(InetAddress.getByName(host), 0));
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException("no free port on " + host, e);
+        }
+    }
+
+    /** {@code port} itself, or a free one when it is 0. */
+    public static int orFree(String host, int port) {
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("port out of range: " + port);
+        }
+        return port == 0 ? freePort(host) : port;
+    }
+
+    /** Whether nothing listens on {@code host:port}, so a node can bind it. */
+    public static boolean isFree(String host, int port) {
+        if (port <= 0) {
+            return false;
+        }
+        try (ServerSocket socket = new ServerSocket()) {
+            socket.setReuseAddress(true);
+            socket.bind(new InetSocketAddress(InetAddress.getByName(host), port));
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** Whether something accepts connections on {@code host:port}. */
+    public static boolean isListening(String host, int port) {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(host, port), 500);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+}

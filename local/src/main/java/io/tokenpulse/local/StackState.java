@@ -1,0 +1,94 @@
+package io.tokenpulse.local;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Properties;
+
+/**
+ * {@code stack.properties}: where the stack listens and which processes are it. Other tools read
+ * {@link #BOOTSTRAP_SERVERS} and {@link #SCHEMA_REGISTRY_URL} from it.
+ */
+final class StackState {
+    static final String BOOTSTRAP_SERVERS = "bootstrap.servers";
+    static final String SCHEMA_REGISTRY_URL = "schema.registry.url";
+    static final String HOST = "host";
+    static final String KAFKA_PORT = "kafka.port";
+    static final String CONTROLLER_PORT = "kafka.controller.port";
+    static final String KAFKA_PID = "kafka.pid";
+    static final String KAFKA_STARTED = "kafka.pid.started";
+    static final String REGISTRY_PORT = "registry.port";
+    static final String REGISTRY_PID = "registry.pid";
+    static final String REGISTRY_STARTED = "registry.pid.started";
+
+    private final Path file;
+    private final Properties props;
+
+    private StackState(Path file, Properties props) {
+        this.file = file;
+        this.props = props;
+    }
+
+    static StackState load(Path file) {
+        Properties props = new Properties();
+        if (Files.exists(file)) {
+            try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+                props.load(in);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read " + file, e);
+            }
+        }
+        return new StackState(file, props);
+    }
+
+    /** Written to a temporary file first, so a reader never sees half a file. */
+    void save() {
+        try {
+            Files.createDirectories(file.toAbsolutePath().getParent());
+            Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+            try (Writer out = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
+                props.store(out, "TokenPulse local stack; written by `up`, pids removed by `down`");
+            }
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file, e);
+        }
+    }
+
+    String get(String key) {
+        return props.getProperty(key);
+    }
+
+    int getInt(String key) {
+        return (int) getLong(key);
+    }
+
+    long getLong(String key) {
+        String value = props.getProperty(key);
+        if (value == null || value.isBlank()) {
+            return 0;
+        }
+        try {
+            return Long.parseLong(value.trim());
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+
+    StackState set(String key, Object value) {
+        props.setProperty(key, String.valueOf(value));
+        return this;
+    }
+
+    StackState remove(String... keys) {
+        for (String key : keys) {
+            props.remove(key);
+        }
+        return this;
+    }
+}
