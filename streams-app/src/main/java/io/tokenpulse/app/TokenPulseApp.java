@@ -1,0 +1,215 @@
+package io.tokenpulse.app;
+
+import io.tokenpulse.app.config.AppConfig;
+import io.tokenpulse.app.config.Topics;
+import io.tokenpulse.app.ingest.DeadLetterCounter;
+import io.tokenpulse.registry.SchemaRegistryClient;
+import io.tokenpulse.registry.SchemaRegistryClients;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.common.errors.RetriableException;
+import org.apache.kafka.streams.CloseOptions;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.errors.MissingSourceTopicException;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The running pipeline: one {@link KafkaStreams} client over {@link TokenPulseTopology}, usable from the CLI
+ * ({@code run}: start, wait on {@link #stopped()}, the CLI's shutdown hook calls {@link #close()}) and from tests.
+ *
+ * <pre>{@code
+ * AppConfig config = AppConfig.load(Optional.of(file), Optional.of(AppConfig.DEFAULT_STACK_FILE), System.getenv(), flags);
+ * try (TokenPulseApp app = TokenPulseApp.create(config).start()) {
+ *     app.awaitRunning(Duration.ofMinutes(2));
+ *     app.stopped().join();
+ * }
+ * }</pre>
+ */
+public final class TokenPulseApp implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(TokenPulseApp.class);
+
+    /** More stream-thread replacements than this within {@link #REPLACEMENT_WINDOW} means the error is not transient. */
+    private static final int MAX_REPLACEMENTS = 5;
+    private static final Duration REPLACEMENT_WINDOW = Duration.ofMinutes(5);
+
+    private final AppConfig config;
+    private final Topics topics;
+    private final TokenPulseTopology topology;
+    private final KafkaStreams streams;
+    private final SchemaRegistryClient ownedRegistry;
+    private final CompletableFuture<Void> running = new CompletableFuture<>();
+    private final CompletableFuture<KafkaStreams.State> stopped = new CompletableFuture<>();
+    private final ThreadReplacements replacements = new ThreadReplacements(MAX_REPLACEMENTS, REPLACEMENT_WINDOW);
+    private Boolean closed;
+
+    private TokenPulseApp(AppConfig config, SchemaRegistryClient registry, boolean ownsRegistry, Clock clock) {
+        this.config = Objects.requireNonNull(config, "config");
+        this.topics = Topics.create(config, registry);
+        this.topology = TokenPulseTopology.build(config, topics, clock);
+        this.ownedRegistry = ownsRegistry ? registry : null;
+        this.streams = new KafkaStreams(topology.topology(), topology.properties());
+        streams.setStateListener(this::onStateChange);
+        streams.setUncaughtExceptionHandler(this::onUncaught);
+    }
+
+    /** An app with its own registry client, from {@code schema.registry.url} (closed with the app). */
+    public static TokenPulseApp create(AppConfig config) {
+        return new TokenPulseApp(config, SchemaRegistryClients.fromConfig(config.registry().clientConfig()), true, Clock.systemUTC());
+    }
+
+    /** An app over a registry client the caller owns and closes (tests, an embedding process). */
+    public static TokenPulseApp create(AppConfig config, SchemaRegistryClient registry, Clock clock) {
+        return new TokenPulseApp(config, registry, false, clock);
+    }
+
+    public TokenPulseApp start() {
+        log.info("Starting TokenPulse (application.id={}, bootstrap={}, registry={}, guarantee={}, threads={}); topics {}",
+                config.applicationId(), config.bootstrapServers(), topics.registry().describe(),
+                config.processingGuarantee(), config.numThreads(), topics);
+        streams.start();
+        return this;
+    }
+
+    /**
+     * Blocks until the app is RUNNING (every task assigned and restored). Throws {@link IllegalStateException}
+     * when it stopped or failed first, {@link TimeoutException} when {@code timeout} passed.
+     */
+    public void awaitRunning(Duration timeout) throws InterruptedException, TimeoutException {
+        try {
+            running.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(e.getCause().getMessage(), e.getCause());
+        }
+    }
+
+    /** Completes on the first RUNNING; fails if the app stops or fails before. */
+    public CompletableFuture<Void> running() {
+        return running.copy();
+    }
+
+    /** Completes with NOT_RUNNING or ERROR once the app stopped, whatever stopped it. */
+    public CompletableFuture<KafkaStreams.State> stopped() {
+        return stopped.copy();
+    }
+
+    /** Closes within the configured {@code shutdown.timeout}. */
+    @Override
+    public void close() {
+        close(config.shutdownTimeout());
+    }
+
+    /**
+     * Closes streams (committing and flushing state) then the owned registry client; false if the timeout passed
+     * first. Later calls (the CLI's shutdown hook after a try-with-resources, say) return the first call's result.
+     */
+    public synchronized boolean close(Duration timeout) {
+        if (closed != null) {
+            return closed;
+        }
+        log.info("Stopping TokenPulse (application.id={}, timeout {})", config.applicationId(), timeout);
+        boolean clean = streams.close(CloseOptions.timeout(timeout));
+        if (!clean) {
+            log.warn("TokenPulse did not stop within {}; some threads may still be closing", timeout);
+        }
+        if (ownedRegistry != null) {
+            ownedRegistry.close();
+        }
+        closed = clean;
+        return clean;
+    }
+
+    /** For interactive queries and metrics; do not start or close it directly. */
+    public KafkaStreams streams() {
+        return streams;
+    }
+
+    public KafkaStreams.State state() {
+        return streams.state();
+    }
+
+    public AppConfig config() {
+        return config;
+    }
+
+    public Topics topics() {
+        return topics;
+    }
+
+    /** Dead letters written since start, by stage and source topic. */
+    public DeadLetterCounter deadLetters() {
+        return topology.deadLetters();
+    }
+
+    private void onStateChange(KafkaStreams.State now, KafkaStreams.State before) {
+        log.info("TokenPulse state {} -> {}", before, now);
+        if (now == KafkaStreams.State.RUNNING && !running.isDone()) {
+            log.info("TokenPulse is RUNNING (application.id={}, bootstrap={})", config.applicationId(), config.bootstrapServers());
+            running.complete(null);
+        }
+        if (now == KafkaStreams.State.ERROR || now == KafkaStreams.State.NOT_RUNNING) {
+            running.completeExceptionally(new IllegalStateException(
+                    "TokenPulse stopped (" + now + ") before it was running; see the errors above"));
+            stopped.complete(now);
+        }
+    }
+
+    private StreamThreadExceptionResponse onUncaught(Throwable error) {
+        if (isTransient(error) && replacements.tryAcquire()) {
+            log.warn("A stream thread died of a transient error; replacing it", error);
+            return StreamThreadExceptionResponse.REPLACE_THREAD;
+        }
+        if (hasCause(error, MissingSourceTopicException.class)) {
+            log.error("Input topics are missing ({}): create the SPEC topics before starting TokenPulse; stopping",
+                    error.getMessage());
+            return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+        }
+        log.error("A stream thread died of an error that a restart will not fix; stopping TokenPulse", error);
+        return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+    }
+
+    /** Broker or network trouble that a new thread may well not meet again. */
+    static boolean isTransient(Throwable error) {
+        return hasCause(error, RetriableException.class);
+    }
+
+    private static boolean hasCause(Throwable error, Class<? extends Throwable> type) {
+        int depth = 0;
+        for (Throwable t = error; t != null && depth < 20; t = t.getCause(), depth++) {
+            if (type.isInstance(t)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Bounds thread replacement so a "transient" error that keeps coming back ends the app instead of looping. */
+    static final class ThreadReplacements {
+        private final int max;
+        private final long windowNanos;
+        private final java.util.ArrayDeque<Long> times = new java.util.ArrayDeque<>();
+
+        ThreadReplacements(int max, Duration window) {
+            this.max = max;
+            this.windowNanos = window.toNanos();
+        }
+
+        synchronized boolean tryAcquire() {
+            long now = System.nanoTime();
+            while (!times.isEmpty() && now - times.peekFirst() > windowNanos) {
+                times.pollFirst();
+            }
+            if (times.size() >= max) {
+                return false;
+            }
+            times.addLast(now);
+            return true;
+        }
+    }
+}

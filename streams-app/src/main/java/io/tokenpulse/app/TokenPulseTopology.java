@@ -1,0 +1,86 @@
+package io.tokenpulse.app;
+
+import io.tokenpulse.app.config.AppConfig;
+import io.tokenpulse.app.config.Topics;
+import io.tokenpulse.app.ingest.DeadLetterCounter;
+import io.tokenpulse.app.ingest.DeadLetters;
+import io.tokenpulse.app.ingest.EventTimeExtractor;
+import io.tokenpulse.app.ingest.IngestTopology;
+import io.tokenpulse.app.ingest.Validation;
+import io.tokenpulse.app.state.TokenStateTopology;
+import java.time.Clock;
+import java.util.Objects;
+import java.util.Properties;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.TopologyConfig;
+
+/**
+ * The whole pipeline as one {@link Topology} with the streams settings it must run with. Pure: nothing here
+ * starts a client or reads the environment, so {@code TopologyTestDriver} runs exactly what production runs
+ * (hand it {@link #properties()}).
+ *
+ * <p>The topology and the settings travel together because Kafka Streams takes the exception handlers (and so
+ * the dead-letter counter they report to) from the settings the topology was built with.
+ */
+public record TokenPulseTopology(Topology topology, Properties properties, DeadLetterCounter deadLetters) {
+
+    public TokenPulseTopology {
+        Objects.requireNonNull(topology, "topology");
+        Objects.requireNonNull(deadLetters, "deadLetters");
+        properties = copy(properties);
+    }
+
+    /** A copy: the settings of a built topology do not change under it. */
+    @Override
+    public Properties properties() {
+        return copy(properties);
+    }
+
+    public static TokenPulseTopology build(AppConfig config, Topics topics) {
+        return build(config, topics, Clock.systemUTC());
+    }
+
+    /** {@code clock} is the wall clock that bounds how far in the future an event may claim to be. */
+    public static TokenPulseTopology build(AppConfig config, Topics topics, Clock clock) {
+        DeadLetterCounter deadLetters = new DeadLetterCounter();
+        Properties props = streamsProperties(config, topics, deadLetters);
+        StreamsBuilder builder = new StreamsBuilder(new TopologyConfig(new StreamsConfig(props)));
+
+        IngestTopology.Inputs inputs = IngestTopology.addTo(builder, topics,
+                new EventTimeExtractor(clock, config.maxFutureSkew()), new Validation(clock, config.maxFutureSkew()));
+        TokenStateTopology.addTo(builder, inputs, topics);
+
+        return new TokenPulseTopology(builder.build(props), props, deadLetters);
+    }
+
+    /**
+     * Client settings ({@code kafka.*}) first, then ours, then {@code streams.*}, which have the last word: an
+     * operator can tune anything without a release.
+     */
+    @SuppressWarnings("deprecation") // the global-handler switch: deprecated only because 5.0 turns it on for good
+    static Properties streamsProperties(AppConfig config, Topics topics, DeadLetterCounter deadLetters) {
+        Properties p = new Properties();
+        p.putAll(config.kafka());
+        p.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
+        p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+        p.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir().toString());
+        p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, config.processingGuarantee());
+        p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, Integer.toString(config.numThreads()));
+        // Internal topic and store names are part of the deployed contract: a generated name that shifts when the
+        // topology changes would orphan a changelog, so the app refuses to start with one.
+        p.put(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, "true");
+        p.putAll(DeadLetters.streamsConfig(topics.dlq().name(), deadLetters));
+        // Global tables (the detectors may add some) must not stop the app on a bad record either; default from 5.0.
+        p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, "true");
+        p.putAll(config.streams());
+        return p;
+    }
+
+    private static Properties copy(Properties source) {
+        Properties p = new Properties();
+        p.putAll(Objects.requireNonNull(source, "properties"));
+        return p;
+    }
+}

@@ -1,0 +1,263 @@
+package io.tokenpulse.app.config;
+
+import io.tokenpulse.schemas.TopicDef;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * The typed settings of the pipeline. {@link #load} is pure: files are named by the caller and the
+ * environment is passed in, so tests drive every layer.
+ *
+ * <p>Precedence, lowest first: built-in defaults &lt; the local stack file ({@code .tokenpulse/stack.properties},
+ * written by {@code up}: it only says where the default local stack runs) &lt; the properties file given with
+ * {@code --config} &lt; {@code TOKENPULSE_*} environment variables &lt; explicit overrides (CLI flags).
+ *
+ * @param kafka    {@code kafka.*} settings with the prefix stripped: client settings (security, SASL, ...) for every
+ *                 Kafka client TokenPulse builds, the CLI's admin and producers included
+ * @param streams  {@code streams.*} settings with the prefix stripped: Kafka Streams settings, applied last
+ */
+public record AppConfig(
+        String bootstrapServers,
+        Registry registry,
+        String applicationId,
+        Path stateDir,
+        String processingGuarantee,
+        int numThreads,
+        Map<TopicDef, String> topicNames,
+        Duration maxFutureSkew,
+        Duration shutdownTimeout,
+        Map<String, String> kafka,
+        Map<String, String> streams) {
+
+    public static final String BOOTSTRAP_SERVERS = "bootstrap.servers";
+    public static final String REGISTRY_URL = "schema.registry.url";
+    public static final String REGISTRY_USER_INFO = "schema.registry.basic.auth.user.info";
+    public static final String APPLICATION_ID = "application.id";
+    public static final String STATE_DIR = "state.dir";
+    public static final String PROCESSING_GUARANTEE = "processing.guarantee";
+    public static final String NUM_THREADS = "num.threads";
+    public static final String MAX_FUTURE_SKEW = "max.future.skew";
+    public static final String SHUTDOWN_TIMEOUT = "shutdown.timeout";
+    public static final String TOPIC_PREFIX = "topic.";
+    public static final String KAFKA_PREFIX = "kafka.";
+    public static final String STREAMS_PREFIX = "streams.";
+
+    /** Where {@code up} writes the address of the local stack, relative to the working directory. */
+    public static final Path DEFAULT_STACK_FILE = Path.of(".tokenpulse", "stack.properties");
+
+    public static final String AT_LEAST_ONCE = "at_least_once";
+    public static final String EXACTLY_ONCE_V2 = "exactly_once_v2";
+
+    /** Built-in defaults, the lowest layer. */
+    public static Map<String, String> defaults() {
+        Map<String, String> d = new LinkedHashMap<>();
+        // The embedded local stack's broker and registry ports: `up` then `run` works with no settings at all.
+        d.put(BOOTSTRAP_SERVERS, "localhost:9092");
+        d.put(REGISTRY_URL, "http://localhost:8081");
+        d.put(APPLICATION_ID, "tokenpulse");
+        // Not /tmp: a state dir that survives a reboot spares a full restore from the changelogs.
+        d.put(STATE_DIR, ".tokenpulse/state");
+        // Alerts and incident metrics must not double-count after a crash or rebalance.
+        d.put(PROCESSING_GUARANTEE, EXACTLY_ONCE_V2);
+        // One thread keeps a laptop quiet; raise it up to the input partition count for throughput.
+        d.put(NUM_THREADS, "1");
+        // Producer clocks drift, but an event a day ahead is a bug that must not drag stream time forward.
+        d.put(MAX_FUTURE_SKEW, "P1D");
+        // Long enough to commit an open transaction and flush the stores; short enough that Ctrl-C feels prompt.
+        d.put(SHUTDOWN_TIMEOUT, "PT30S");
+        for (TopicDef t : TopicDef.values()) {
+            d.put(TOPIC_PREFIX + t.key(), t.defaultName());
+        }
+        return d;
+    }
+
+    /** Where the schema registry is and how to authenticate ({@code user:password}, never logged). */
+    public record Registry(String url, Optional<String> basicAuthUserInfo) {
+        public Registry {
+            Objects.requireNonNull(url, "url");
+            Objects.requireNonNull(basicAuthUserInfo, "basicAuthUserInfo");
+        }
+
+        /** The settings {@code SchemaRegistryClients.fromConfig} reads. */
+        public Map<String, String> clientConfig() {
+            Map<String, String> c = new LinkedHashMap<>();
+            c.put(REGISTRY_URL, url);
+            basicAuthUserInfo.ifPresent(u -> c.put(REGISTRY_USER_INFO, u));
+            return c;
+        }
+
+        @Override
+        public String toString() {
+            return "Registry[url=" + url + ", auth=" + (basicAuthUserInfo.isPresent() ? "basic (hidden)" : "none") + "]";
+        }
+    }
+
+    public AppConfig {
+        topicNames = Map.copyOf(topicNames);
+        kafka = Map.copyOf(kafka);
+        streams = Map.copyOf(streams);
+    }
+
+    /** Loads the layers and types them; {@code configFile} must exist when given, the stack file may be absent. */
+    public static AppConfig load(Optional<Path> configFile, Optional<Path> stackFile,
+                                 Map<String, String> environment, Map<String, String> overrides) {
+        return from(layers(configFile, stackFile, environment, overrides));
+    }
+
+    /** The merged layers, each value with its origin (for error messages and a {@code config} command). */
+    public static Settings layers(Optional<Path> configFile, Optional<Path> stackFile,
+                                  Map<String, String> environment, Map<String, String> overrides) {
+        Settings.Builder b = Settings.builder().layer(defaults(), "built-in default");
+        stackFile.ifPresent(f -> b.optionalFile(f, "local stack file"));
+        configFile.ifPresent(f -> b.file(f, "config file"));
+        return b.environment(environment).layer(overrides, "command line").build();
+    }
+
+    /** Types the settings; every problem is collected so the user fixes them in one go. */
+    public static AppConfig from(Settings s) {
+        List<String> problems = new ArrayList<>();
+        Parser p = new Parser(s, problems);
+
+        Map<TopicDef, String> topics = new EnumMap<>(TopicDef.class);
+        for (TopicDef t : TopicDef.values()) {
+            topics.put(t, p.nonBlank(TOPIC_PREFIX + t.key()));
+        }
+        Set<String> known = Set.of(TopicDef.values()).stream().map(TopicDef::key)
+                .collect(java.util.stream.Collectors.toUnmodifiableSet());
+        s.withPrefix(TOPIC_PREFIX).keySet().stream().filter(k -> !known.contains(k)).forEach(k -> problems.add(
+                TOPIC_PREFIX + k + " (" + s.origin(TOPIC_PREFIX + k) + "): no such topic; known: " + known.stream().sorted().toList()));
+        if (new java.util.HashSet<>(topics.values()).size() < topics.size() && !topics.containsValue(null)) {
+            problems.add("topic.*: two logical topics share one name: " + topics);
+        }
+
+        String guarantee = p.get(PROCESSING_GUARANTEE, v -> {
+            String g = v.toLowerCase(Locale.ROOT);
+            if (!g.equals(EXACTLY_ONCE_V2) && !g.equals(AT_LEAST_ONCE)) {
+                throw new IllegalArgumentException("must be " + EXACTLY_ONCE_V2 + " or " + AT_LEAST_ONCE);
+            }
+            return g;
+        });
+        Integer threads = p.get(NUM_THREADS, v -> {
+            int n = Integer.parseInt(v);
+            if (n < 1) {
+                throw new IllegalArgumentException("must be at least 1");
+            }
+            return n;
+        });
+        Duration skew = p.get(MAX_FUTURE_SKEW, AppConfig::positiveDuration);
+        Duration shutdown = p.get(SHUTDOWN_TIMEOUT, AppConfig::positiveDuration);
+        String userInfo = s.get(REGISTRY_USER_INFO).filter(v -> !v.isBlank()).orElse(null);
+        AppConfig config = new AppConfig(
+                p.nonBlank(BOOTSTRAP_SERVERS),
+                new Registry(Objects.requireNonNullElse(p.nonBlank(REGISTRY_URL), ""), Optional.ofNullable(userInfo)),
+                p.nonBlank(APPLICATION_ID),
+                p.get(STATE_DIR, Path::of),
+                guarantee,
+                threads == null ? 0 : threads,
+                problems.isEmpty() ? topics : Map.of(),
+                skew,
+                shutdown,
+                s.withPrefix(KAFKA_PREFIX),
+                s.withPrefix(STREAMS_PREFIX));
+        if (!problems.isEmpty()) {
+            throw new ConfigException(problems);
+        }
+        return config;
+    }
+
+    /** Settings for a plain Kafka client (the CLI's admin client and producers): bootstrap plus {@code kafka.*}. */
+    public Map<String, Object> kafkaClientProperties() {
+        Map<String, Object> p = new LinkedHashMap<>(kafka);
+        p.put(BOOTSTRAP_SERVERS, bootstrapServers);
+        return p;
+    }
+
+    public String topicName(TopicDef topic) {
+        return topicNames.get(topic);
+    }
+
+    /** Accepts ISO-8601 ({@code P1D}, {@code PT30S}) or milliseconds, as the SPEC's policy durations do. */
+    static Duration parseDuration(String v) {
+        if (v.chars().allMatch(Character::isDigit) && !v.isEmpty()) {
+            return Duration.ofMillis(Long.parseLong(v));
+        }
+        try {
+            return Duration.parse(v.toUpperCase(Locale.ROOT));
+        } catch (DateTimeParseException e) {
+            throw new IllegalArgumentException("not a duration (use ISO-8601 like PT30S or P1D, or milliseconds)");
+        }
+    }
+
+    private static Duration positiveDuration(String v) {
+        Duration d = parseDuration(v);
+        if (d.isNegative() || d.isZero()) {
+            throw new IllegalArgumentException("must be positive");
+        }
+        return d;
+    }
+
+    /** Secrets stay out: registry credentials and any client setting that looks like one are hidden. */
+    @Override
+    public String toString() {
+        return "AppConfig[bootstrapServers=" + bootstrapServers + ", registry=" + registry
+                + ", applicationId=" + applicationId + ", stateDir=" + stateDir
+                + ", processingGuarantee=" + processingGuarantee + ", numThreads=" + numThreads
+                + ", topicNames=" + topicNames + ", maxFutureSkew=" + maxFutureSkew
+                + ", shutdownTimeout=" + shutdownTimeout + ", kafka=" + redact(kafka) + ", streams=" + redact(streams) + "]";
+    }
+
+    static Map<String, String> redact(Map<String, String> settings) {
+        Map<String, String> out = new java.util.TreeMap<>();
+        settings.forEach((k, v) -> out.put(k, isSecret(k) ? "(hidden)" : v));
+        return out;
+    }
+
+    static boolean isSecret(String key) {
+        String k = key.toLowerCase(Locale.ROOT);
+        return k.contains("password") || k.contains("secret") || k.contains("jaas") || k.contains("user.info")
+                || k.contains("credential") || k.contains("keystore.key");
+    }
+
+    /** Parses one setting, recording a problem (with the value's origin) instead of throwing. */
+    private record Parser(Settings settings, List<String> problems) {
+        String nonBlank(String key) {
+            return get(key, v -> {
+                if (v.isBlank()) {
+                    throw new IllegalArgumentException("must not be blank");
+                }
+                return v;
+            });
+        }
+
+        <T> T get(String key, Function<String, T> parse) {
+            Optional<String> raw = settings.get(key);
+            if (raw.isEmpty()) {
+                problems.add(key + ": missing");
+                return null;
+            }
+            try {
+                return parse.apply(raw.get());
+            } catch (NumberFormatException e) {
+                problems.add(key + "=" + raw.get() + " (" + settings.origin(key) + "): not a whole number");
+            } catch (IllegalArgumentException e) {
+                problems.add(key + "=" + shown(key, raw.get()) + " (" + settings.origin(key) + "): " + e.getMessage());
+            }
+            return null;
+        }
+
+        private static String shown(String key, String value) {
+            return isSecret(key) ? "(hidden)" : value;
+        }
+    }
+}
