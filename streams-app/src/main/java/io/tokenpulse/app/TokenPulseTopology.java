@@ -7,7 +7,8 @@ import io.tokenpulse.app.ingest.DeadLetters;
 import io.tokenpulse.app.ingest.EventTimeExtractor;
 import io.tokenpulse.app.ingest.IngestTopology;
 import io.tokenpulse.app.ingest.Validation;
-import io.tokenpulse.app.state.TokenStateTopology;
+import io.tokenpulse.app.detect.DetectionTopology;
+import io.tokenpulse.app.detect.TokenProcessor;
 import java.time.Clock;
 import java.util.Objects;
 import java.util.Properties;
@@ -50,7 +51,9 @@ public record TokenPulseTopology(Topology topology, Properties properties, DeadL
 
         IngestTopology.Inputs inputs = IngestTopology.addTo(builder, topics,
                 new EventTimeExtractor(clock, config.maxFutureSkew()), new Validation(clock, config.maxFutureSkew()));
-        TokenStateTopology.addTo(builder, inputs, topics);
+        DetectionTopology.addTo(builder, inputs, topics, new DetectionTopology.Settings(
+                new TokenProcessor.DetectionSettings(config.detection().tick(), config.detection().idleAfter()),
+                config.detection().versionPartitions(), clock));
 
         return new TokenPulseTopology(builder.build(props), props, deadLetters);
     }

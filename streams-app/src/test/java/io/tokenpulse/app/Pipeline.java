@@ -4,7 +4,7 @@ import io.tokenpulse.app.config.AppConfig;
 import io.tokenpulse.app.config.Topic;
 import io.tokenpulse.app.config.Topics;
 import io.tokenpulse.app.ingest.DeadLetterCounter;
-import io.tokenpulse.app.state.TokenStateTopology;
+import io.tokenpulse.app.detect.DetectionTopology;
 import io.tokenpulse.avro.LifecycleType;
 import io.tokenpulse.avro.TokenLifecycleEvent;
 import io.tokenpulse.avro.TokenUsageEvent;
@@ -90,7 +90,7 @@ public final class Pipeline implements AutoCloseable {
     }
 
     public KeyValueStore<String, TokenState> tokenStates() {
-        return driver.getKeyValueStore(TokenStateTopology.STORE);
+        return driver.getKeyValueStore(DetectionTopology.TOKEN_STORE);
     }
 
     public Optional<TokenState> tokenState(String tokenId) {

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tokenpulse.app.ingest.DeadLetters;
-import io.tokenpulse.app.state.TokenStateTopology;
+import io.tokenpulse.app.detect.DetectionTopology;
 import java.nio.file.Path;
 import java.util.Properties;
 import java.util.Set;
@@ -42,14 +42,25 @@ class TokenPulseTopologyTest {
                     }
                 }
             }
-            assertEquals(Set.of(
-                    "lifecycle-source", "lifecycle-validate", TokenStateTopology.APPLY,
-                    "usage-source", "usage-validate",
-                    "deployments-source", "deployments-validate",
-                    "policies-source", "policies-validate"), nodes);
-            assertEquals(Set.of("token-state"), stores);
-            assertEquals(Set.of("token-lifecycle", "token-usage", "service-deployments", "token-policies"), sourceTopics);
-            assertTrue(d.globalStores().isEmpty());
+            assertEquals(new TreeSet<>(Set.of(
+                    "lifecycle-source", "lifecycle-validate", "usage-source", "usage-validate",
+                    "deployments-source", "deployments-validate", "policies-source", "policies-validate",
+                    "valid-policies-sink", "links-source",
+                    "lifecycle-as-input", "usage-as-input", "link-as-input", "lifecycle-and-usage", "token-inputs",
+                    DetectionTopology.TOKEN_PROCESSOR, "token-output-", "token-output-alerts", "token-output-links",
+                    "token-output-bindings", "alert-outputs", "alert-values", "alerts-sink", "alerts-with-action",
+                    "action-values", "actions-sink", "link-values", "token-links-sink",
+                    "binding-values", "token-bindings-repartition-filter", "token-bindings-repartition-sink",
+                    "token-bindings-repartition-source", "binding-as-input",
+                    "deployments-not-tombstones", "deployment-version-key", "deployments-by-version-repartition-filter",
+                    "deployments-by-version-repartition-sink", "deployments-by-version-repartition-source",
+                    "deployment-as-input", "version-inputs", DetectionTopology.VERSION_PROCESSOR, "version-links-sink")), nodes);
+            assertEquals(Set.of(DetectionTopology.TOKEN_STORE, DetectionTopology.DUE_STORE, DetectionTopology.VERSION_STORE), stores);
+            assertEquals(Set.of("token-lifecycle", "token-usage", "service-deployments", "token-policies",
+                    "tokenpulse-token-links", "token-bindings-repartition", "deployments-by-version-repartition"), sourceTopics);
+            assertEquals(1, d.globalStores().size());
+            assertTrue(d.globalStores().iterator().next().toString().contains("tokenpulse-valid-policies"));
+            assertTrue(d.globalStores().iterator().next().toString().contains(DetectionTopology.POLICY_STORE));
             assertFalse(d.toString().contains("KSTREAM-"), d.toString());
             assertFalse(d.toString().contains("KTABLE-"), d.toString());
         }

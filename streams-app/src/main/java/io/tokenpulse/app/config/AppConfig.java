@@ -37,6 +37,7 @@ public record AppConfig(
         Map<TopicDef, String> topicNames,
         Duration maxFutureSkew,
         Duration shutdownTimeout,
+        Detection detection,
         Map<String, String> kafka,
         Map<String, String> streams) {
 
@@ -49,6 +50,9 @@ public record AppConfig(
     public static final String NUM_THREADS = "num.threads";
     public static final String MAX_FUTURE_SKEW = "max.future.skew";
     public static final String SHUTDOWN_TIMEOUT = "shutdown.timeout";
+    public static final String DETECT_TICK = "detect.tick";
+    public static final String DETECT_IDLE_AFTER = "detect.idle.after";
+    public static final String DETECT_VERSION_PARTITIONS = "detect.version.partitions";
     public static final String TOPIC_PREFIX = "topic.";
     public static final String KAFKA_PREFIX = "kafka.";
     public static final String STREAMS_PREFIX = "streams.";
@@ -76,6 +80,13 @@ public record AppConfig(
         d.put(MAX_FUTURE_SKEW, "P1D");
         // Long enough to commit an open transaction and flush the stores; short enough that Ctrl-C feels prompt.
         d.put(SHUTDOWN_TIMEOUT, "PT30S");
+        // How often an idle task checks its deadlines against the wall clock; cheap (one range scan).
+        d.put(DETECT_TICK, "PT5S");
+        // After this long without records a task lets event time follow the wall clock, so an idle live system
+        // still notices tokens going unused; longer than normal delivery lag so live records are not overtaken.
+        d.put(DETECT_IDLE_AFTER, "PT30S");
+        // Partitions of the two repartition topics keyed by service version (deployments are few; bindings modest).
+        d.put(DETECT_VERSION_PARTITIONS, "6");
         for (TopicDef t : TopicDef.values()) {
             d.put(TOPIC_PREFIX + t.key(), t.defaultName());
         }
@@ -101,6 +112,10 @@ public record AppConfig(
         public String toString() {
             return "Registry[url=" + url + ", auth=" + (basicAuthUserInfo.isPresent() ? "basic (hidden)" : "none") + "]";
         }
+    }
+
+    /** The time machinery of detection (see docs/DETECTION.md). */
+    public record Detection(Duration tick, Duration idleAfter, int versionPartitions) {
     }
 
     public AppConfig {
@@ -157,6 +172,15 @@ public record AppConfig(
         });
         Duration skew = p.get(MAX_FUTURE_SKEW, AppConfig::positiveDuration);
         Duration shutdown = p.get(SHUTDOWN_TIMEOUT, AppConfig::positiveDuration);
+        Duration tick = p.get(DETECT_TICK, AppConfig::positiveDuration);
+        Duration idleAfter = p.get(DETECT_IDLE_AFTER, AppConfig::positiveDuration);
+        Integer versionPartitions = p.get(DETECT_VERSION_PARTITIONS, v -> {
+            int n = Integer.parseInt(v);
+            if (n < 1) {
+                throw new IllegalArgumentException("must be at least 1");
+            }
+            return n;
+        });
         String userInfo = s.get(REGISTRY_USER_INFO).filter(v -> !v.isBlank()).orElse(null);
         AppConfig config = new AppConfig(
                 p.nonBlank(BOOTSTRAP_SERVERS),
@@ -168,6 +192,7 @@ public record AppConfig(
                 problems.isEmpty() ? topics : Map.of(),
                 skew,
                 shutdown,
+                new Detection(tick, idleAfter, versionPartitions == null ? 1 : versionPartitions),
                 s.withPrefix(KAFKA_PREFIX),
                 s.withPrefix(STREAMS_PREFIX));
         if (!problems.isEmpty()) {
@@ -185,6 +210,16 @@ public record AppConfig(
 
     public String topicName(TopicDef topic) {
         return topicNames.get(topic);
+    }
+
+    /** The app's own topic of facts between token processors (created by the app, see TokenPulseApp). */
+    public String linksTopic() {
+        return applicationId + "-token-links";
+    }
+
+    /** The app's own compacted copy of the valid policies, read by every instance as a global store. */
+    public String validPoliciesTopic() {
+        return applicationId + "-valid-policies";
     }
 
     /** Accepts ISO-8601 ({@code P1D}, {@code PT30S}) or milliseconds, as the SPEC's policy durations do. */

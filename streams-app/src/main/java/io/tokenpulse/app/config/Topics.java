@@ -8,6 +8,7 @@ import io.tokenpulse.avro.TokenAlert;
 import io.tokenpulse.avro.TokenLifecycleEvent;
 import io.tokenpulse.avro.TokenPolicy;
 import io.tokenpulse.avro.TokenUsageEvent;
+import io.tokenpulse.avro.state.TokenLink;
 import io.tokenpulse.registry.SchemaRegistryClient;
 import io.tokenpulse.schemas.TopicDef;
 import io.tokenpulse.serde.AvroSerdes;
@@ -31,6 +32,8 @@ public record Topics(
         Topic<String, IncidentTimeline> incidents,
         Topic<String, PostureReport> reports,
         Topic<byte[], byte[]> dlq,
+        Topic<String, TokenLink> links,
+        Topic<String, TokenPolicy> validPolicies,
         SchemaRegistryClient registry) {
 
     public Topics {
@@ -48,6 +51,8 @@ public record Topics(
                 avro(config, TopicDef.INCIDENTS, IncidentTimeline.class, registry),
                 avro(config, TopicDef.REPORTS, PostureReport.class, registry),
                 new Topic<>(config.topicName(TopicDef.DLQ), Serdes.ByteArray(), Serdes.ByteArray()),
+                new Topic<>(config.linksTopic(), AvroSerdes.key(registry), AvroSerdes.value(TokenLink.class, registry)),
+                new Topic<>(config.validPoliciesTopic(), AvroSerdes.key(registry), AvroSerdes.value(TokenPolicy.class, registry)),
                 registry);
     }
 
@@ -70,7 +75,7 @@ public record Topics(
     public String toString() {
         return "Topics[lifecycle=" + lifecycle.name() + ", usage=" + usage.name() + ", deployments=" + deployments.name()
                 + ", policies=" + policies.name() + ", alerts=" + alerts.name() + ", actions=" + actions.name()
-                + ", incidents=" + incidents.name() + ", reports=" + reports.name() + ", dlq=" + dlq.name()
+                + ", incidents=" + incidents.name() + ", reports=" + reports.name() + ", dlq=" + dlq.name() + ", links=" + links.name() + ", validPolicies=" + validPolicies.name()
                 + ", registry=" + registry.describe() + "]";
     }
 }

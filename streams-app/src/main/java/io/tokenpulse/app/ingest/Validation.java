@@ -76,7 +76,12 @@ public final class Validation {
             p.required("tenant", e.getTenant());
             p.required("service", e.getService());
             p.required("version", e.getVersion());
-            p.keyIs("service", key, e.getService());
+            // SPEC keys deployments by service and compacts them by service+version: our producers write the key
+            // tenant/service@version so compaction keeps every version's latest event; a plain service key is fine too.
+            String versionKey = e.getTenant() + "/" + e.getService() + "@" + e.getVersion();
+            if (key == null || !key.equals(versionKey)) {
+                p.keyIs("service", key, e.getService());
+            }
             occurredAt(p, e.getOccurredAt(), true);
             return p.sentence("ServiceDeploymentEvent");
         };

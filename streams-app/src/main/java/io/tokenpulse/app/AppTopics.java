@@ -1,0 +1,76 @@
+package io.tokenpulse.app;
+
+import io.tokenpulse.app.config.AppConfig;
+import io.tokenpulse.app.config.Topics;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The topics the app owns beside SPEC's: the links topic (must be co-partitioned with lifecycle and usage,
+ * since the token processor reads all three by tokenId) and the valid-policies topic behind the global store.
+ * Checked and created before the streams client starts, so a mis-partitioned cluster fails with a sentence,
+ * not with alerts on the wrong token.
+ */
+final class AppTopics {
+    private static final Logger LOG = LoggerFactory.getLogger(AppTopics.class);
+
+    private AppTopics() {
+    }
+
+    static void ensure(AppConfig config, Topics topics) {
+        try (Admin admin = Admin.create(config.kafkaClientProperties())) {
+            Map<String, TopicDescription> inputs = describe(admin, List.of(topics.lifecycle().name(), topics.usage().name()));
+            int partitions = inputs.get(topics.lifecycle().name()).partitions().size();
+            int usage = inputs.get(topics.usage().name()).partitions().size();
+            if (usage != partitions) {
+                throw new IllegalStateException("topics " + topics.lifecycle().name() + " (" + partitions + " partitions) and "
+                        + topics.usage().name() + " (" + usage + ") must have the same partition count: a token's lifecycle "
+                        + "and uses are judged together, by tokenId");
+            }
+            List<NewTopic> wanted = new ArrayList<>();
+            wanted.add(new NewTopic(topics.links().name(), partitions, (short) -1).configs(Map.of(
+                    "message.timestamp.type", "LogAppendTime", "retention.ms", Long.toString(7L * 24 * 3600 * 1000))));
+            wanted.add(new NewTopic(topics.validPolicies().name(), 1, (short) -1).configs(Map.of("cleanup.policy", "compact")));
+            for (NewTopic t : wanted) {
+                create(admin, t);
+            }
+            int links = describe(admin, List.of(topics.links().name())).get(topics.links().name()).partitions().size();
+            if (links != partitions) {
+                throw new IllegalStateException("topic " + topics.links().name() + " has " + links + " partitions but "
+                        + topics.lifecycle().name() + " has " + partitions + "; delete it (it is rebuilt from the inputs) or "
+                        + "give it the same count");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while checking the app's topics", e);
+        }
+    }
+
+    private static void create(Admin admin, NewTopic topic) throws InterruptedException {
+        try {
+            admin.createTopics(List.of(topic)).all().get();
+            LOG.info("Created topic {} ({} partitions)", topic.name(), topic.numPartitions());
+        } catch (ExecutionException e) {
+            if (!(e.getCause() instanceof TopicExistsException)) {
+                throw new IllegalStateException("cannot create topic " + topic.name() + ": " + e.getCause().getMessage(), e.getCause());
+            }
+        }
+    }
+
+    private static Map<String, TopicDescription> describe(Admin admin, List<String> names) throws InterruptedException {
+        try {
+            return admin.describeTopics(names).allTopicNames().get();
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("cannot read topics " + names + " from " + "the cluster (" + e.getCause().getMessage()
+                    + "); create SPEC's topics first (./tokenpulse up does it for the local stack)", e.getCause());
+        }
+    }
+}

@@ -1,0 +1,67 @@
+package io.tokenpulse.app.detect;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * Deadlines by due time: the key is the big-endian due time followed by the tokenId, so the store's
+ * byte order is due-time order and "what is due by t" is one range scan whose cost is the number of
+ * entries due, not the number of tokens.
+ */
+public final class DueIndex {
+    private static final byte[] EMPTY = new byte[0];
+    private final KeyValueStore<Bytes, byte[]> store;
+
+    public DueIndex(KeyValueStore<Bytes, byte[]> store) {
+        this.store = store;
+    }
+
+    public record Due(long at, String tokenId) {
+    }
+
+    public void put(long at, String tokenId) {
+        store.put(key(at, tokenId), EMPTY);
+    }
+
+    public void remove(long at, String tokenId) {
+        store.delete(key(at, tokenId));
+    }
+
+    /** Up to {@code max} entries due at or before {@code upTo}, earliest first. */
+    public List<Due> dueBy(long upTo, int max) {
+        List<Due> due = new ArrayList<>();
+        try (KeyValueIterator<Bytes, byte[]> it = store.range(bound(0L), bound(upTo + 1))) {
+            while (it.hasNext() && due.size() < max) {
+                KeyValue<Bytes, byte[]> next = it.next();
+                byte[] k = next.key.get();
+                long at = ByteBuffer.wrap(k, 0, Long.BYTES).getLong();
+                if (at > upTo) {
+                    break;
+                }
+                due.add(new Due(at, new String(k, Long.BYTES, k.length - Long.BYTES, StandardCharsets.UTF_8)));
+            }
+        }
+        return due;
+    }
+
+    static Bytes key(long at, String tokenId) {
+        byte[] id = tokenId.getBytes(StandardCharsets.UTF_8);
+        return Bytes.wrap(ByteBuffer.allocate(Long.BYTES + id.length).putLong(clamp(at)).put(id).array());
+    }
+
+    /** The smallest key with this due time: the range end is exclusive of upTo + 1. */
+    private static Bytes bound(long at) {
+        return Bytes.wrap(ByteBuffer.allocate(Long.BYTES).putLong(clamp(at)).array());
+    }
+
+    /** Big-endian order equals numeric order only for non-negative times; pre-1970 deadlines are due at once. */
+    private static long clamp(long at) {
+        return Math.max(0L, at);
+    }
+}

@@ -1,0 +1,58 @@
+package io.tokenpulse.app.detect;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * Turns a source IP into the network NEW_SOURCE compares (IPv4 /24, IPv6 /64) and hashes sources to
+ * 64 bits, so a token's known sources are a bounded array of longs, never the raw strings.
+ */
+public final class SourceNetworks {
+    // Literal addresses only: InetAddress would otherwise resolve host names through DNS.
+    private static final Pattern IPV4 = Pattern.compile("^\\d{1,3}(\\.\\d{1,3}){3}$");
+    private static final Pattern IPV6 = Pattern.compile("^[0-9A-Fa-f:.]+$");
+
+    private SourceNetworks() {
+    }
+
+    /** "10.1.2.0/24" or "2001:db8:0:1::/64"; empty for a missing or malformed address. */
+    public static Optional<String> networkOf(String ip) {
+        if (ip == null || ip.isBlank()) {
+            return Optional.empty();
+        }
+        String s = ip.trim();
+        int zone = s.indexOf('%');
+        if (zone >= 0) {
+            s = s.substring(0, zone);
+        }
+        if (!(IPV4.matcher(s).matches() || (s.contains(":") && IPV6.matcher(s).matches()))) {
+            return Optional.empty();
+        }
+        try {
+            byte[] a = InetAddress.getByName(s).getAddress();
+            if (a.length == 4) {
+                return Optional.of((a[0] & 0xff) + "." + (a[1] & 0xff) + "." + (a[2] & 0xff) + ".0/24");
+            }
+            StringBuilder b = new StringBuilder();
+            for (int i = 0; i < 8; i += 2) {
+                b.append(Integer.toHexString(((a[i] & 0xff) << 8) | (a[i + 1] & 0xff))).append(':');
+            }
+            return Optional.of(b.append(":/64").toString());
+        } catch (UnknownHostException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** FNV-1a 64: stable across JVMs and releases, unlike String.hashCode widened. */
+    public static long hash(String value) {
+        long h = 0xcbf29ce484222325L;
+        for (byte b : value.getBytes(StandardCharsets.UTF_8)) {
+            h ^= (b & 0xff);
+            h *= 0x100000001b3L;
+        }
+        return h;
+    }
+}
