@@ -1,0 +1,23 @@
+package io.tokenpulse.producers.adapters;
+
+import io.tokenpulse.schemas.TopicDef;
+import java.util.Objects;
+import org.apache.avro.specific.SpecificRecord;
+
+/**
+ * One event ready to publish: the SPEC topic it belongs on, its key and its Avro value. Keys: usage and
+ * lifecycle by tokenId, policies by tenant, deployments by {@code tenant/service@version} so that the
+ * compacted deployments topic keeps the latest event of every version (SPEC: compacted by service+version).
+ */
+public record CanonicalEvent(TopicDef topic, String key, SpecificRecord value) {
+    public CanonicalEvent {
+        Objects.requireNonNull(topic, "topic");
+        Objects.requireNonNull(key, "key");
+        Objects.requireNonNull(value, "value");
+    }
+
+    /** The deployments topic's key for a version of a tenant's service. */
+    public static String deploymentKey(String tenant, String service, String version) {
+        return tenant + "/" + service + "@" + version;
+    }
+}

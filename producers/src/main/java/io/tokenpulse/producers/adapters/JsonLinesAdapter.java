@@ -1,0 +1,225 @@
+package io.tokenpulse.producers.adapters;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tokenpulse.avro.DeploymentType;
+import io.tokenpulse.avro.LifecycleType;
+import io.tokenpulse.avro.ServiceDeploymentEvent;
+import io.tokenpulse.avro.TokenLifecycleEvent;
+import io.tokenpulse.avro.TokenPolicy;
+import io.tokenpulse.avro.TokenUsageEvent;
+import io.tokenpulse.avro.UsageOutcome;
+import io.tokenpulse.producers.sdk.SecretGuard;
+import io.tokenpulse.producers.sdk.SecretRejectedException;
+import io.tokenpulse.schemas.TopicDef;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.Reader;
+import java.io.UncheckedIOException;
+import java.util.Iterator;
+import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.Spliterator;
+import java.util.Spliterators;
+import java.util.stream.Stream;
+import java.util.stream.StreamSupport;
+
+/**
+ * SPEC's canonical JSON Lines: one object per line, {@code "kind"} usage, lifecycle, deployment or policy,
+ * the other members the contract's fields by name. Timestamps are ISO-8601 UTC strings or epoch millis;
+ * policy durations ISO-8601 ({@code P90D}, {@code PT24H}) or millis. Members the contract does not know are
+ * ignored, so newer producers can add fields. Blank lines and {@code #} comments are skipped. A line that
+ * does not parse or validate becomes a {@link LineResult.Rejected} naming every problem; the lines around
+ * it are unaffected. Lines are read lazily: a file of any size streams through.
+ */
+public final class JsonLinesAdapter {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** Results of every non-blank, non-comment line, in order. The caller closes the reader. */
+    public Stream<LineResult> parse(Reader input) {
+        BufferedReader reader = input instanceof BufferedReader b ? b : new BufferedReader(input, 1 << 16);
+        Iterator<LineResult> it = new Iterator<>() {
+            private long lineNumber;
+            private LineResult next;
+
+            @Override
+            public boolean hasNext() {
+                while (next == null) {
+                    String line;
+                    try {
+                        line = reader.readLine();
+                    } catch (IOException e) {
+                        throw new UncheckedIOException("cannot read line " + (lineNumber + 1), e);
+                    }
+                    if (line == null) {
+                        return false;
+                    }
+                    lineNumber++;
+                    String trimmed = line.strip();
+                    if (!trimmed.isEmpty() && !trimmed.startsWith("#")) {
+                        next = parseLine(lineNumber, trimmed);
+                    }
+                }
+                return true;
+            }
+
+            @Override
+            public LineResult next() {
+                if (!hasNext()) {
+                    throw new NoSuchElementException();
+                }
+                LineResult r = next;
+                next = null;
+                return r;
+            }
+        };
+        return StreamSupport.stream(Spliterators.spliteratorUnknownSize(it, Spliterator.ORDERED | Spliterator.NONNULL), false);
+    }
+
+    /** One line: accepted with its event, or rejected with every reason. */
+    public LineResult parseLine(long lineNumber, String line) {
+        JsonNode node;
+        try {
+            node = JSON.readTree(line);
+        } catch (JsonProcessingException e) {
+            return new LineResult.Rejected(lineNumber, "not valid JSON: " + e.getOriginalMessage());
+        }
+        if (node == null || !node.isObject()) {
+            return new LineResult.Rejected(lineNumber, "not a JSON object");
+        }
+        JsonNode kind = node.get("kind");
+        if (kind == null || !kind.isTextual()) {
+            return new LineResult.Rejected(lineNumber, "\"kind\" is missing: one of usage, lifecycle, deployment, policy");
+        }
+        JsonFields f = new JsonFields(node);
+        CanonicalEvent event;
+        try {
+            event = switch (kind.asText()) {
+                case "usage" -> usage(f);
+                case "lifecycle" -> lifecycle(f);
+                case "deployment" -> deployment(f);
+                case "policy" -> policy(f);
+                default -> null;
+            };
+        } catch (SecretRejectedException e) {
+            return new LineResult.Rejected(lineNumber, e.getMessage());
+        }
+        if (!f.problems().isEmpty()) {
+            return new LineResult.Rejected(lineNumber, String.join("; ", f.problems()));
+        }
+        if (event == null) {
+            return new LineResult.Rejected(lineNumber, "unknown kind '" + kind.asText() + "': one of usage, lifecycle, deployment, policy");
+        }
+        return new LineResult.Accepted(lineNumber, event);
+    }
+
+    private static CanonicalEvent usage(JsonFields f) {
+        String eventId = f.requiredString("eventId");
+        String tokenId = publicId(f, "tokenId", true);
+        String tenant = f.requiredString("tenant");
+        var occurredAt = f.requiredInstant("occurredAt");
+        String scope = f.requiredString("scope");
+        UsageOutcome outcome = f.requiredEnum("outcome", UsageOutcome.class);
+        Integer count = f.optionalInt("count");
+        if (count != null && count < 1) {
+            f.problems().add("count must be at least 1, got " + count);
+        }
+        String principal = f.optionalString("principal");
+        String serviceVersion = f.optionalString("serviceVersion");
+        String resource = f.optionalString("resource");
+        String sourceIp = f.optionalString("sourceIp");
+        String userAgent = f.optionalString("userAgent");
+        String region = f.optionalString("region");
+        if (!f.problems().isEmpty()) {
+            return null;
+        }
+        return new CanonicalEvent(TopicDef.USAGE, tokenId, TokenUsageEvent.newBuilder()
+                .setEventId(eventId).setTokenId(tokenId).setTenant(tenant).setOccurredAt(occurredAt)
+                .setPrincipal(principal).setServiceVersion(serviceVersion).setScope(scope).setResource(resource)
+                .setOutcome(outcome).setSourceIp(sourceIp).setUserAgent(userAgent).setRegion(region)
+                .setCount(count == null ? 1 : count)
+                .build());
+    }
+
+    private static CanonicalEvent lifecycle(JsonFields f) {
+        String eventId = f.requiredString("eventId");
+        String tokenId = publicId(f, "tokenId", true);
+        String tenant = f.requiredString("tenant");
+        LifecycleType type = f.requiredEnum("type", LifecycleType.class);
+        var occurredAt = f.requiredInstant("occurredAt");
+        String issuer = f.requiredString("issuer");
+        String replaces = publicId(f, "replacesTokenId", false);
+        List<String> scopes = f.stringArray("scopes");
+        var expiresAt = f.optionalInstant("expiresAt");
+        var exposedAt = f.optionalInstant("exposedAt");
+        String owner = f.optionalString("owner");
+        String principal = f.optionalString("principal");
+        String serviceVersion = f.optionalString("serviceVersion");
+        String reason = f.optionalString("reason");
+        var attributes = f.stringMap("attributes");
+        if (!f.problems().isEmpty()) {
+            return null;
+        }
+        return new CanonicalEvent(TopicDef.LIFECYCLE, tokenId, TokenLifecycleEvent.newBuilder()
+                .setEventId(eventId).setTokenId(tokenId).setTenant(tenant).setType(type).setOccurredAt(occurredAt)
+                .setOwner(owner).setPrincipal(principal).setServiceVersion(serviceVersion).setScopes(scopes)
+                .setExpiresAt(expiresAt).setReplacesTokenId(replaces).setExposedAt(exposedAt).setReason(reason)
+                .setIssuer(issuer).setAttributes(attributes)
+                .build());
+    }
+
+    private static CanonicalEvent deployment(JsonFields f) {
+        String eventId = f.requiredString("eventId");
+        String tenant = f.requiredString("tenant");
+        String service = f.requiredString("service");
+        String version = f.requiredString("version");
+        DeploymentType type = f.requiredEnum("type", DeploymentType.class);
+        var occurredAt = f.requiredInstant("occurredAt");
+        if (!f.problems().isEmpty()) {
+            return null;
+        }
+        return new CanonicalEvent(TopicDef.DEPLOYMENTS, CanonicalEvent.deploymentKey(tenant, service, version),
+                ServiceDeploymentEvent.newBuilder().setEventId(eventId).setTenant(tenant).setService(service)
+                        .setVersion(version).setType(type).setOccurredAt(occurredAt).build());
+    }
+
+    private static CanonicalEvent policy(JsonFields f) {
+        String tenant = f.requiredString("tenant");
+        TokenPolicy.Builder p = TokenPolicy.newBuilder()
+                .setTenant(tenant)
+                .setUnusedAfterMs(f.optionalDurationMs("unusedAfter"))
+                .setScopeObservationMs(f.optionalDurationMs("scopeObservation"))
+                .setMaxLifetimeMs(f.optionalDurationMs("maxLifetime"))
+                .setExpiryWarningMs(f.optionalDurationMs("expiryWarning"))
+                .setReplacementSlaMs(f.optionalDurationMs("replacementSla"))
+                .setSourceLearningMs(f.optionalDurationMs("sourceLearning"))
+                .setSpikeFactor(f.optionalDouble("spikeFactor"))
+                .setSpikeMinCount(f.optionalLong("spikeMinCount"))
+                .setProbeThreshold(f.optionalInt("probeThreshold"))
+                .setProbeWindowMs(f.optionalDurationMs("probeWindow"))
+                .setAlertCooldownMs(f.optionalDurationMs("alertCooldown"))
+                .setUnknownGraceMs(f.optionalDurationMs("unknownGrace"))
+                .setDiscoverUnknown(f.optionalBoolean("discoverUnknown"))
+                .setOccurredAt(f.optionalInstant("occurredAt"));
+        if (p.getSpikeFactor() != null && p.getSpikeFactor() <= 0) {
+            f.problems().add("spikeFactor must be positive");
+        }
+        if (p.getProbeThreshold() != null && p.getProbeThreshold() < 1) {
+            f.problems().add("probeThreshold must be at least 1");
+        }
+        if (!f.problems().isEmpty()) {
+            return null;
+        }
+        return new CanonicalEvent(TopicDef.POLICIES, tenant, p.build());
+    }
+
+    /** A token id must be public: a value shaped like a raw secret rejects the line without echoing it. */
+    private static String publicId(JsonFields f, String name, boolean required) {
+        String v = required ? f.requiredString(name) : f.optionalString(name);
+        if (v != null) {
+            SecretGuard.requirePublicId(name, v);
+        }
+        return v;
+    }
+}
