@@ -55,7 +55,8 @@ class TokenPulseTopologyTest {
                     "deployments-not-tombstones", "deployment-version-key", "deployments-by-version-repartition-filter",
                     "deployments-by-version-repartition-sink", "deployments-by-version-repartition-source",
                     "deployment-as-input", "version-inputs", DetectionTopology.VERSION_PROCESSOR, "version-links-sink")), nodes);
-            assertEquals(Set.of(DetectionTopology.TOKEN_STORE, DetectionTopology.DUE_STORE, DetectionTopology.VERSION_STORE), stores);
+            assertEquals(Set.of(DetectionTopology.TOKEN_STORE, DetectionTopology.DUE_STORE, DetectionTopology.TENANT_INDEX_STORE,
+                    DetectionTopology.VERSION_STORE), stores);
             assertEquals(Set.of("token-lifecycle", "token-usage", "service-deployments", "token-policies",
                     "tokenpulse-token-links", "token-bindings-repartition", "deployments-by-version-repartition"), sourceTopics);
             assertEquals(1, d.globalStores().size());

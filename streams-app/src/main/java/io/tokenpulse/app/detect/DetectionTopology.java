@@ -32,6 +32,8 @@ public final class DetectionTopology {
     public static final String TOKEN_STORE = "token-state";
     /** Deadlines by due time (see {@link DueIndex}). */
     public static final String DUE_STORE = "token-due";
+    /** tenant + NUL + tokenId of every token of this task, to find a tenant's tokens when its policy changes. */
+    public static final String TENANT_INDEX_STORE = "tenant-tokens";
     /** Versions and the active tokens bound to them, by tenant/service@version. */
     public static final String VERSION_STORE = "version-bindings";
     /** Tenant policies, global: every token task reads its tenant's. */
@@ -58,6 +60,8 @@ public final class DetectionTopology {
                 topics.keySerde(), topics.storeSerde(TokenState.class)));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DUE_STORE),
                 Serdes.Bytes(), Serdes.ByteArray()));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(TENANT_INDEX_STORE),
+                Serdes.String(), Serdes.String()));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(VERSION_STORE),
                 Serdes.String(), Serdes.String()));
 
@@ -72,8 +76,9 @@ public final class DetectionTopology {
                         Named.as("lifecycle-and-usage"))
                 .merge(links.<TokenInput>mapValues(TokenInput.Link::new, Named.as("link-as-input")), Named.as("token-inputs"));
 
-        KStream<String, TokenOutput> out = tokenInputs.process(() -> new TokenProcessor(s.time(), s.clock()),
-                Named.as(TOKEN_PROCESSOR), TOKEN_STORE, DUE_STORE);
+        EventClock eventClock = new EventClock(); // one per app instance, shared by its token tasks
+        KStream<String, TokenOutput> out = tokenInputs.process(() -> new TokenProcessor(s.time(), s.clock(), eventClock),
+                Named.as(TOKEN_PROCESSOR), TOKEN_STORE, DUE_STORE, TENANT_INDEX_STORE);
 
         out.split(Named.as("token-output-"))
                 .branch((k, v) -> v instanceof TokenOutput.Alert, Branched.withConsumer(alerts -> routeAlerts(alerts, topics), "alerts"))

@@ -51,18 +51,23 @@ public final class TokenProcessor implements Processor<String, TokenInput, Strin
     private final DetectionSettings settings;
     private final Clock clock;
     private final AlertFactory alerts;
+    private final EventClock eventClock;
 
     private ProcessorContext<String, TokenOutput> context;
     private KeyValueStore<String, TokenState> tokens;
     private DueIndex due;
+    private KeyValueStore<String, String> tenantIndex;
+    /** The policies this task last scheduled with, to notice a change (see {@link #checkPolicies}). */
+    private final Map<String, Policy> appliedPolicies = new java.util.HashMap<>();
     private ReadOnlyKeyValueStore<String, ValueAndTimestamp<TokenPolicy>> policies;
     private long firedUpTo = Long.MIN_VALUE;
     private long lastRecordWall;
     private long lastStreamTime = Long.MIN_VALUE;
 
-    public TokenProcessor(DetectionSettings settings, Clock clock) {
+    public TokenProcessor(DetectionSettings settings, Clock clock, EventClock eventClock) {
         this.settings = settings;
         this.clock = clock;
+        this.eventClock = eventClock;
         this.alerts = new AlertFactory(clock);
     }
 
@@ -71,16 +76,18 @@ public final class TokenProcessor implements Processor<String, TokenInput, Strin
         this.context = context;
         this.tokens = context.getStateStore(DetectionTopology.TOKEN_STORE);
         this.due = new DueIndex(context.getStateStore(DetectionTopology.DUE_STORE));
+        this.tenantIndex = context.getStateStore(DetectionTopology.TENANT_INDEX_STORE);
         this.policies = context.getStateStore(DetectionTopology.POLICY_STORE);
-        this.lastRecordWall = clock.millis();
+        this.lastRecordWall = context.currentSystemTimeMs();
         context.schedule(settings.tick(), PunctuationType.WALL_CLOCK_TIME, this::idleTick);
     }
 
     @Override
     public void process(Record<String, TokenInput> record) {
         long streamTime = Math.max(context.currentStreamTimeMs(), record.timestamp());
-        lastRecordWall = clock.millis();
+        lastRecordWall = context.currentSystemTimeMs(); // the punctuator's clock, also under TopologyTestDriver
         lastStreamTime = Math.max(lastStreamTime, streamTime);
+        eventClock.observe(lastStreamTime, lastRecordWall);
         fireDue(streamTime);
         String tokenId = record.key();
         if (tokenId == null) {
@@ -97,20 +104,26 @@ public final class TokenProcessor implements Processor<String, TokenInput, Strin
         }
     }
 
-    /** While the task gets no records, event time moves on from the last stream time at wall-clock speed. */
+    /**
+     * While the task gets no records it follows the instance's event time (see {@link EventClock}), so an idle
+     * live system still notices tokens going unused; a busy task never gets here, so a replay is driven by
+     * stream time alone.
+     */
     private void idleTick(long wallNow) {
+        checkPolicies();
         if (lastStreamTime == Long.MIN_VALUE) {
             long restored = context.currentStreamTimeMs();
             if (restored < 0) {
                 return;
             }
             lastStreamTime = restored;
+            eventClock.observe(restored, lastRecordWall);
         }
-        long idleFor = wallNow - lastRecordWall;
-        if (idleFor < settings.idleAfter().toMillis()) {
+        if (wallNow - lastRecordWall < settings.idleAfter().toMillis()) {
             return;
         }
-        fireDue(lastStreamTime + idleFor);
+        long target = eventClock.idleTime(wallNow, settings.idleAfter().toMillis());
+        fireDue(Math.max(lastStreamTime, target));
     }
 
     private void fireDue(long upTo) {
@@ -161,6 +174,7 @@ public final class TokenProcessor implements Processor<String, TokenInput, Strin
             return; // a redelivered eventId changes nothing
         }
         Token t = new Token(next);
+        indexIfNew(stored, t);
         TokenActivity a = t.activity();
         Policy p = policy(t.tenant());
         a.setKnownAt(a.getKnownAt() == null ? at : Math.min(a.getKnownAt(), at));
@@ -229,6 +243,7 @@ public final class TokenProcessor implements Processor<String, TokenInput, Strin
         long at = u.getOccurredAt().toEpochMilli();
         TokenState state = stored != null ? stored : unknownToken(tokenId, u);
         Token t = new Token(state);
+        indexIfNew(stored, t);
         TokenActivity a = t.activity();
         long idHash = SourceNetworks.hash(u.getEventId());
         if (a.getRecentUseIds().contains(idHash)) {
@@ -296,6 +311,7 @@ public final class TokenProcessor implements Processor<String, TokenInput, Strin
         Token t = new Token(stored != null ? stored : TokenState.newBuilder().setTokenId(tokenId)
                 .setTenant(link.getTenant()).setFirstEventAt(Instant.ofEpochMilli(at))
                 .setLastEventAt(Instant.ofEpochMilli(at)).setActivity(TokenActivity.newBuilder().build()).build());
+        indexIfNew(stored, t);
         TokenActivity a = t.activity();
         Policy p = policy(t.tenant());
         switch (link.getKind()) {
@@ -435,6 +451,55 @@ public final class TokenProcessor implements Processor<String, TokenInput, Strin
     /** The deployments topic's key: tenant/service@version (compacted by service and version). */
     public static String versionKey(String tenant, String service, String version) {
         return tenant + "/" + service + "@" + version;
+    }
+
+    /**
+     * "A policy applies from the moment it is read": when a tenant's policy changed since this task last looked
+     * (checked every tick; tenants are few), its tokens here are judged again and their deadlines moved. The
+     * cost is the tenant's tokens in this task, paid once per policy change.
+     */
+    private void checkPolicies() {
+        Map<String, Policy> current = new java.util.HashMap<>();
+        try (var it = policies.all()) {
+            it.forEachRemaining(kv -> current.put(kv.key, Policy.of(kv.value == null ? null : kv.value.value())));
+        }
+        Set<String> changed = new java.util.TreeSet<>();
+        current.forEach((tenant, p) -> {
+            if (!p.equals(appliedPolicies.getOrDefault(tenant, Policy.DEFAULTS))) {
+                changed.add(tenant);
+            }
+        });
+        appliedPolicies.keySet().stream().filter(t -> !current.containsKey(t)).forEach(changed::add);
+        appliedPolicies.clear();
+        appliedPolicies.putAll(current);
+        if (changed.isEmpty() || lastStreamTime == Long.MIN_VALUE) {
+            return;
+        }
+        for (String tenant : changed) {
+            List<String> ids = new ArrayList<>();
+            try (var it = tenantIndex.prefixScan(tenant + TENANT_SEPARATOR, new org.apache.kafka.common.serialization.StringSerializer())) {
+                it.forEachRemaining(kv -> ids.add(kv.key.substring(tenant.length() + 1)));
+            }
+            LOG.info("Policy of tenant {} changed: judging its {} token(s) in this task again", tenant, ids.size());
+            for (String id : ids) {
+                TokenState stored = tokens.get(id);
+                if (stored != null) {
+                    Token t = new Token(stored);
+                    long now = Math.max(lastStreamTime, evaluatedAt(t));
+                    evaluate(t, policy(tenant), now);
+                    save(t, now);
+                }
+            }
+        }
+    }
+
+    private static final char TENANT_SEPARATOR = '\u0000';
+
+    /** Remembers a new token under its tenant, for {@link #checkPolicies}. */
+    private void indexIfNew(TokenState stored, Token t) {
+        if (stored == null) {
+            tenantIndex.put(t.tenant() + TENANT_SEPARATOR + t.id(), "");
+        }
     }
 
     private void save(Token t, long at) {
