@@ -85,6 +85,7 @@ public final class LocalStack {
         String host = kafkaRunning.isPresent() || registryRunning.isPresent()
                 ? Optional.ofNullable(state.get(StackState.HOST)).orElse(options.host()) : options.host();
         state.set(StackState.HOST, host);
+        state.set(StackState.STATE_DIR, home.resolve("state").toAbsolutePath().toString());
 
         List<ProcessHandle> started = new ArrayList<>();
         try {

@@ -17,14 +17,17 @@ import java.util.Properties;
 final class StackState {
     static final String BOOTSTRAP_SERVERS = "bootstrap.servers";
     static final String SCHEMA_REGISTRY_URL = "schema.registry.url";
-    static final String HOST = "host";
-    static final String KAFKA_PORT = "kafka.port";
-    static final String CONTROLLER_PORT = "kafka.controller.port";
-    static final String KAFKA_PID = "kafka.pid";
-    static final String KAFKA_STARTED = "kafka.pid.started";
-    static final String REGISTRY_PORT = "registry.port";
-    static final String REGISTRY_PID = "registry.pid";
-    static final String REGISTRY_STARTED = "registry.pid.started";
+    /** The app's state dir under the stack's home, so `run` from any directory finds the same stores. */
+    static final String STATE_DIR = "state.dir";
+    // The stack's own keys are prefixed: the file is also a config layer, where kafka.* would reach the clients.
+    static final String HOST = "stack.host";
+    static final String KAFKA_PORT = "stack.kafka.port";
+    static final String CONTROLLER_PORT = "stack.kafka.controller.port";
+    static final String KAFKA_PID = "stack.kafka.pid";
+    static final String KAFKA_STARTED = "stack.kafka.pid.started";
+    static final String REGISTRY_PORT = "stack.registry.port";
+    static final String REGISTRY_PID = "stack.registry.pid";
+    static final String REGISTRY_STARTED = "stack.registry.pid.started";
 
     private final Path file;
     private final Properties props;
