@@ -1,0 +1,37 @@
+package io.tokenpulse.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code tokenpulse} command. */
+@Command(name = "tokenpulse",
+        mixinStandardHelpOptions = true,
+        versionProvider = Version.class,
+        description = {"TokenPulse watches every API token's lifecycle and use on Kafka and says, continuously, which tokens are unused, over-privileged, misused, out of policy or bound to retired versions.",
+            "Local stack: 'up' starts a real Kafka broker and schema registry on this machine, 'run' runs the pipeline against it (or any cluster: --bootstrap-servers, --schema-registry-url, --config, TOKENPULSE_* variables), 'demo' does all of it with a built-in event generator."},
+        subcommands = {
+            UpCommand.class, DownCommand.class, StatusCommand.class, RunCommand.class, PublishCommand.class,
+            AlertsCommand.class, DemoCommand.class, GenerateCommand.class, CommandLine.HelpCommand.class})
+public final class TokenPulseCli implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The configured command line (tests run it in-process). */
+    public static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new TokenPulseCli());
+        cl.setExecutionExceptionHandler((ex, line, parseResult) -> {
+            line.getErr().println(line.getColorScheme().errorText("tokenpulse: " + Errors.describe(ex)));
+            return 1;
+        });
+        return cl;
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+}
