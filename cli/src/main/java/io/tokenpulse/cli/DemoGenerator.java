@@ -36,6 +36,8 @@ final class DemoGenerator implements Runnable {
     private final List<String> healthy = new ArrayList<>();
     private long sequence;
     private int story;
+    private String revoked;
+    private String expiring;
 
     DemoGenerator(TokenPulsePublisher publisher, double eventsPerSecond, long seed, Clock clock) {
         this.publisher = publisher;
@@ -106,18 +108,34 @@ final class DemoGenerator implements Runnable {
                 use(leaked, "orders:read", UsageOutcome.ALLOWED, "unknown-bot", null, "198.51.100." + n, "curl/8.5", 1);
                 use(leaked, "admin:all", UsageOutcome.DENIED_SCOPE, "unknown-bot", null, "198.51.100." + n, "curl/8.5", 12);
             }
-            case 3 -> { // revoked, still tried: REVOKED_TOKEN_USED
+            case 3 -> { // revoked now, tried in the next story: REVOKED_TOKEN_USED
                 issue(id, "search", "3.0", List.of("search:read"), Duration.ofDays(30), null);
                 lifecycle(id, LifecycleType.REVOKED, null, null, List.of(), null, null);
-                use(id, "search:read", UsageOutcome.DENIED_REVOKED, "search", "3.0", "10.0.3.9", "search/3.0", 2);
+                revoked = id;
             }
-            case 4 -> use("demo-unknown-" + n, "orders:read", UsageOutcome.ALLOWED, null, null, "10.0.9.9", "legacy-cron", 1); // UNKNOWN_TOKEN_USED
-            case 5 -> { // rotation that widens the grant: SCOPE_CREEP
+            case 4 -> {
+                use("demo-unknown-" + n, "orders:read", UsageOutcome.ALLOWED, null, null, "10.0.9.9", "legacy-cron", 1); // UNKNOWN_TOKEN_USED
+                use(healthy.get(1), "orders:read", UsageOutcome.ALLOWED, "checkout", "2.2", "10.0.1.1", "checkout/2.2", 1); // VERSION_MISMATCH
+                if (revoked != null) {
+                    use(revoked, "search:read", UsageOutcome.DENIED_REVOKED, "search", "3.0", "10.0.3.9", "search/3.0", 2);
+                }
+                if (expiring != null) { // issued a story round ago with a one-minute life: EXPIRED_TOKEN_USED
+                    use(expiring, "mail:send", UsageOutcome.DENIED_EXPIRED, "mailer", "5.0", "10.0.4.4", "mailer/5.0", 1);
+                }
+            }
+            case 5 -> { // rotation that widens the grant: SCOPE_CREEP; and a burst on a busy token: USAGE_SPIKE
                 issue(id, "ledger", "1.2", List.of("ledger:read"), Duration.ofDays(30), null);
                 issue(id + "-r", "ledger", "1.2", List.of("ledger:read", "ledger:write"), Duration.ofDays(30), id);
+                use(healthy.get(2), "orders:read", UsageOutcome.ALLOWED, "checkout", "2.3", "10.0.1.2", "checkout/2.3", 5000);
             }
-            case 6 -> issue(id, "batch", "0.9", List.of("batch:run"), null, null); // no expiry: EXPIRY_POLICY_VIOLATION
-            case 7 -> issue(id, "mailer", "5.0", List.of("mail:send"), Duration.ofMinutes(2), null); // EXPIRING_UNREPLACED
+            case 6 -> { // no expiry: EXPIRY_POLICY_VIOLATION; and a malformed use (count 0) that goes to the dead-letter topic
+                issue(id, "batch", "0.9", List.of("batch:run"), null, null);
+                use(id, "batch:run", UsageOutcome.ALLOWED, "batch", "0.9", "10.0.5.5", "batch/0.9", 0);
+            }
+            case 7 -> { // expires within the warning and nobody replaces it: EXPIRING_UNREPLACED
+                issue(id, "mailer", "5.0", List.of("mail:send"), Duration.ofMinutes(1), null);
+                expiring = id;
+            }
             case 8 -> { // compromised and never replaced: REPLACEMENT_OVERDUE after the demo SLA
                 issue(id, "payments", "7.0", List.of("payments:charge"), Duration.ofDays(30), null);
                 lifecycle(id, LifecycleType.COMPROMISED, null, null, List.of(), null, now().minusSeconds(30));
@@ -140,6 +158,8 @@ final class DemoGenerator implements Runnable {
                 .setAlertCooldownMs(Duration.ofMinutes(1).toMillis())
                 .setUnknownGraceMs(Duration.ofSeconds(10).toMillis())
                 .setProbeThreshold(10)
+                // Healthy demo tokens make ~300 requests per 5 minutes; only the injected burst is a spike.
+                .setSpikeMinCount(1000L)
                 .build()));
     }
 

@@ -168,7 +168,8 @@ public final class LocalStack {
             forgetStopped(state);
         }
         if (purge) {
-            for (Path dir : List.of(kafkaDir(), registryDir(), logsDir(), stateFile())) {
+            // state/ holds the app's stores and checkpoints: kept, they would point past the end of the new, empty topics.
+            for (Path dir : List.of(kafkaDir(), registryDir(), logsDir(), home.resolve("state"), stateFile())) {
                 deleteRecursively(dir);
             }
             out.printf("Deleted the stack's data under %s.%n", home);
