@@ -25,6 +25,7 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class DemoGenerator implements Runnable {
     static final String TENANT = "demo";
+    private static final String SPIKY = "demo-reports-spiky";
 
     private final TokenPulsePublisher publisher;
     private final double eventsPerSecond;
@@ -67,6 +68,14 @@ final class DemoGenerator implements Runnable {
             healthy.add(id);
         }
         deploy("checkout", "2.3", DeploymentType.DEPLOYED);
+        // A token with twenty minutes of quiet history, so that a burst in the current 5-minute window has a
+        // mean to be compared with (USAGE_SPIKE needs completed windows since the first use).
+        lifecycle(SPIKY, LifecycleType.ISSUED, "reports", "1.0", List.of("reports:read"), now().plus(Duration.ofDays(30)),
+                null, null, now().minus(Duration.ofMinutes(20)));
+        for (int minutes = 20; minutes > 0; minutes -= 5) {
+            use(SPIKY, "reports:read", UsageOutcome.ALLOWED, "reports", "1.0", "10.0.6.6", "reports/1.0", 3,
+                    now().minus(Duration.ofMinutes(minutes)));
+        }
         long nanosPerEvent = (long) (1e9 / eventsPerSecond);
         long next = System.nanoTime();
         long nextStory = System.nanoTime() + Duration.ofSeconds(5).toNanos();
@@ -119,21 +128,21 @@ final class DemoGenerator implements Runnable {
                 if (revoked != null) {
                     use(revoked, "search:read", UsageOutcome.DENIED_REVOKED, "search", "3.0", "10.0.3.9", "search/3.0", 2);
                 }
-                if (expiring != null) { // issued a story round ago with a one-minute life: EXPIRED_TOKEN_USED
+                if (expiring != null) { // issued a story round ago with a 30-second life: EXPIRED_TOKEN_USED
                     use(expiring, "mail:send", UsageOutcome.DENIED_EXPIRED, "mailer", "5.0", "10.0.4.4", "mailer/5.0", 1);
                 }
             }
             case 5 -> { // rotation that widens the grant: SCOPE_CREEP; and a burst on a busy token: USAGE_SPIKE
                 issue(id, "ledger", "1.2", List.of("ledger:read"), Duration.ofDays(30), null);
                 issue(id + "-r", "ledger", "1.2", List.of("ledger:read", "ledger:write"), Duration.ofDays(30), id);
-                use(healthy.get(2), "orders:read", UsageOutcome.ALLOWED, "checkout", "2.3", "10.0.1.2", "checkout/2.3", 5000);
+                use(SPIKY, "reports:read", UsageOutcome.ALLOWED, "reports", "1.0", "10.0.6.6", "reports/1.0", 5000, now());
             }
             case 6 -> { // no expiry: EXPIRY_POLICY_VIOLATION; and a malformed use (count 0) that goes to the dead-letter topic
                 issue(id, "batch", "0.9", List.of("batch:run"), null, null);
                 use(id, "batch:run", UsageOutcome.ALLOWED, "batch", "0.9", "10.0.5.5", "batch/0.9", 0);
             }
             case 7 -> { // expires within the warning and nobody replaces it: EXPIRING_UNREPLACED
-                issue(id, "mailer", "5.0", List.of("mail:send"), Duration.ofMinutes(1), null);
+                issue(id, "mailer", "5.0", List.of("mail:send"), Duration.ofSeconds(30), null);
                 expiring = id;
             }
             case 8 -> { // compromised and never replaced: REPLACEMENT_OVERDUE after the demo SLA
@@ -175,16 +184,26 @@ final class DemoGenerator implements Runnable {
 
     private void lifecycle(String id, LifecycleType type, String principal, String version, List<String> scopes,
                            Instant expiresAt, Instant exposedAt, String replaces) {
+        lifecycle(id, type, principal, version, scopes, expiresAt, exposedAt, replaces, now());
+    }
+
+    private void lifecycle(String id, LifecycleType type, String principal, String version, List<String> scopes,
+                           Instant expiresAt, Instant exposedAt, String replaces, Instant at) {
         count(publisher.lifecycle(TokenLifecycleEvent.newBuilder()
-                .setEventId("demo-" + (sequence++)).setTokenId(id).setTenant(TENANT).setType(type).setOccurredAt(now())
+                .setEventId("demo-" + (sequence++)).setTokenId(id).setTenant(TENANT).setType(type).setOccurredAt(at)
                 .setOwner(principal == null ? null : "team-" + principal).setPrincipal(principal).setServiceVersion(version)
                 .setScopes(scopes).setExpiresAt(expiresAt).setReplacesTokenId(replaces).setExposedAt(exposedAt)
                 .setIssuer("internal").build()));
     }
 
     private void use(String id, String scope, UsageOutcome outcome, String principal, String version, String ip, String agent, int count) {
+        use(id, scope, outcome, principal, version, ip, agent, count, now());
+    }
+
+    private void use(String id, String scope, UsageOutcome outcome, String principal, String version, String ip, String agent,
+                     int count, Instant at) {
         count(publisher.usage(TokenUsageEvent.newBuilder()
-                .setEventId("demo-" + (sequence++)).setTokenId(id).setTenant(TENANT).setOccurredAt(now())
+                .setEventId("demo-" + (sequence++)).setTokenId(id).setTenant(TENANT).setOccurredAt(at)
                 .setPrincipal(principal).setServiceVersion(version).setScope(scope).setOutcome(outcome)
                 .setSourceIp(ip).setUserAgent(agent).setCount(count).build()));
     }
