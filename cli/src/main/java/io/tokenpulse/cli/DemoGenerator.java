@@ -72,8 +72,8 @@ final class DemoGenerator implements Runnable {
         // mean to be compared with (USAGE_SPIKE needs completed windows since the first use).
         lifecycle(SPIKY, LifecycleType.ISSUED, "reports", "1.0", List.of("reports:read"), now().plus(Duration.ofDays(30)),
                 null, null, now().minus(Duration.ofMinutes(20)));
-        for (int minutes = 20; minutes > 0; minutes -= 5) {
-            use(SPIKY, "reports:read", UsageOutcome.ALLOWED, "reports", "1.0", "10.0.6.6", "reports/1.0", 3,
+        for (int minutes = 20; minutes > 0; minutes--) { // every minute: never idle long enough to be UNUSED
+            use(SPIKY, "reports:read", UsageOutcome.ALLOWED, "reports", "1.0", "10.0.6.6", "reports/1.0", 1,
                     now().minus(Duration.ofMinutes(minutes)));
         }
         long nanosPerEvent = (long) (1e9 / eventsPerSecond);
