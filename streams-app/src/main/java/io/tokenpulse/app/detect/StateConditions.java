@@ -87,7 +87,8 @@ public final class StateConditions {
             return;
         }
         long windowStart = now - obs;
-        if (t.lastAllowedUseAt() == Token.NONE || t.lastAllowedUseAt() < windowStart) {
+        // "For scopeObservation" is inclusive at the deadline: a use exactly scopeObservation ago is outside the window.
+        if (t.lastAllowedUseAt() == Token.NONE || t.lastAllowedUseAt() <= windowStart) {
             return; // no allowed use in the window: that is UNUSED_TOKEN's business
         }
         TreeSet<String> granted = new TreeSet<>(t.state().getScopes());
@@ -97,7 +98,7 @@ public final class StateConditions {
             Long grantedAt = t.activity().getScopeGrantedAt().get(scope);
             long g = grantedAt == null ? t.issuedAt() : grantedAt;
             Long last = t.activity().getScopeLastUse().get(scope);
-            boolean usedInWindow = last != null && last >= windowStart;
+            boolean usedInWindow = last != null && last > windowStart;
             if (usedInWindow) {
                 used.add(scope);
             } else if (now - g >= obs) {

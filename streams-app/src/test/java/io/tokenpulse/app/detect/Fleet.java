@@ -1,0 +1,148 @@
+package io.tokenpulse.app.detect;
+
+import io.tokenpulse.app.Pipeline;
+import io.tokenpulse.avro.AlertType;
+import io.tokenpulse.avro.DeploymentType;
+import io.tokenpulse.avro.LifecycleType;
+import io.tokenpulse.avro.RemediationAction;
+import io.tokenpulse.avro.ServiceDeploymentEvent;
+import io.tokenpulse.avro.TokenAlert;
+import io.tokenpulse.avro.TokenLifecycleEvent;
+import io.tokenpulse.avro.TokenPolicy;
+import io.tokenpulse.avro.TokenUsageEvent;
+import io.tokenpulse.avro.UsageOutcome;
+import io.tokenpulse.avro.state.TokenState;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.apache.kafka.streams.test.TestRecord;
+
+/**
+ * Detection scenarios over the whole pipeline in a TopologyTestDriver: typed event helpers with valid defaults,
+ * and the alerts and actions written so far (each read once). Scenarios start at {@link #T0}, far enough before
+ * {@link Pipeline#NOW} that months of event time fit, since events may not be more than a day ahead of the clock.
+ */
+final class Fleet implements AutoCloseable {
+    static final Instant T0 = Pipeline.NOW.minus(Duration.ofDays(400));
+    static final String TENANT = "acme";
+
+    final Pipeline p;
+    private final List<TokenAlert> alerts = new ArrayList<>();
+    private final List<RemediationAction> actions = new ArrayList<>();
+    private int sequence;
+
+    Fleet(Path stateDir) {
+        this(stateDir, Map.of());
+    }
+
+    Fleet(Path stateDir, Map<String, String> overrides) {
+        this.p = new Pipeline(stateDir, overrides);
+    }
+
+    static Instant at(Duration sinceT0) {
+        return T0.plus(sinceT0);
+    }
+
+    static Duration days(long d) {
+        return Duration.ofDays(d);
+    }
+
+    // ---- inputs ----
+
+    Fleet issue(String tokenId, Instant at, List<String> scopes, Instant expiresAt) {
+        return lifecycle(tokenId, LifecycleType.ISSUED, at, b -> b.setScopes(scopes).setExpiresAt(expiresAt));
+    }
+
+    /** A token valid for a year, with two scopes. */
+    Fleet issue(String tokenId, Instant at) {
+        return issue(tokenId, at, List.of("repo:read", "repo:write"), at.plus(days(365)));
+    }
+
+    Fleet lifecycle(String tokenId, LifecycleType type, Instant at, Consumer<TokenLifecycleEvent.Builder> edit) {
+        TokenLifecycleEvent.Builder b = Pipeline.lifecycle("l" + (sequence++), tokenId, type, at);
+        edit.accept(b);
+        p.send(p.topics.lifecycle(), tokenId, b.build());
+        return this;
+    }
+
+    Fleet use(String tokenId, Instant at) {
+        return use(tokenId, at, b -> { });
+    }
+
+    Fleet use(String tokenId, Instant at, Consumer<TokenUsageEvent.Builder> edit) {
+        TokenUsageEvent.Builder b = Pipeline.usage("u" + (sequence++), tokenId, at).setPrincipal("checkout")
+                .setServiceVersion("1.4.2").setSourceIp("10.0.0.1").setUserAgent("checkout/1.4.2");
+        edit.accept(b);
+        p.send(p.topics.usage(), tokenId, b.build());
+        return this;
+    }
+
+    Fleet usageEvent(TokenUsageEvent e) {
+        p.send(p.topics.usage(), e.getTokenId(), e);
+        return this;
+    }
+
+    Fleet denied(String tokenId, Instant at, String scope, int count) {
+        return use(tokenId, at, b -> b.setScope(scope).setOutcome(UsageOutcome.DENIED_SCOPE).setCount(count));
+    }
+
+    Fleet policy(Consumer<TokenPolicy.Builder> edit) {
+        TokenPolicy.Builder b = TokenPolicy.newBuilder().setTenant(TENANT);
+        edit.accept(b);
+        p.send(p.topics.policies(), TENANT, b.build());
+        return this;
+    }
+
+    Fleet deploy(String service, String version, DeploymentType type, Instant at) {
+        p.send(p.topics.deployments(), TENANT + "/" + service + "@" + version, ServiceDeploymentEvent.newBuilder()
+                .setEventId("d" + (sequence++)).setTenant(TENANT).setService(service).setVersion(version).setType(type)
+                .setOccurredAt(at).build());
+        return this;
+    }
+
+    /** Moves stream time to {@code at} with a use of an unrelated token (a clock tick in the data). */
+    Fleet tick(Instant at) {
+        return use("clock-" + (sequence++), at, b -> b.setTenant("clock-tenant"));
+    }
+
+    // ---- outputs ----
+
+    /** Alerts written since the last call, the clock tenant's excluded. */
+    List<TokenAlert> newAlerts() {
+        for (TestRecord<String, TokenAlert> r : p.read(p.topics.alerts())) {
+            if (!r.value().getTenant().equals("clock-tenant")) {
+                alerts.add(r.value());
+            }
+        }
+        for (TestRecord<String, RemediationAction> r : p.read(p.topics.actions())) {
+            if (!r.value().getTenant().equals("clock-tenant")) {
+                actions.add(r.value());
+            }
+        }
+        List<TokenAlert> fresh = new ArrayList<>(alerts);
+        alerts.clear();
+        return fresh;
+    }
+
+    List<TokenAlert> newAlerts(AlertType type) {
+        return newAlerts().stream().filter(a -> a.getType() == type).toList();
+    }
+
+    /** Actions collected while reading alerts. */
+    List<RemediationAction> actions() {
+        return actions;
+    }
+
+    TokenState state(String tokenId) {
+        return p.tokenState(tokenId).orElseThrow(() -> new AssertionError("no state for " + tokenId));
+    }
+
+    @Override
+    public void close() {
+        p.close();
+    }
+}
