@@ -1,0 +1,72 @@
+package io.tokenpulse.app.detect;
+
+import static io.tokenpulse.app.detect.Fleet.T0;
+import static io.tokenpulse.app.detect.Fleet.at;
+import static io.tokenpulse.app.detect.Fleet.days;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.tokenpulse.avro.ActionType;
+import io.tokenpulse.avro.AlertType;
+import io.tokenpulse.avro.DeploymentType;
+import io.tokenpulse.avro.LifecycleType;
+import io.tokenpulse.avro.TokenAlert;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class RetiredVersionTest {
+    @TempDir
+    Path stateDir;
+
+    @Test
+    void retiringAVersionFlagsEveryActiveTokenBoundToItOnce() {
+        try (Fleet f = new Fleet(stateDir)) {
+            // tok-1 and tok-2 are bound to checkout 1.4.2 (Pipeline's defaults); tok-3 to another version; tok-4 ended
+            f.issue("tok-1", T0).issue("tok-2", T0);
+            f.lifecycle("tok-3", LifecycleType.ISSUED, T0, b -> b.setServiceVersion("2.0.0").setExpiresAt(at(days(300))));
+            f.issue("tok-4", T0);
+            f.lifecycle("tok-4", LifecycleType.REVOKED, at(days(5)), b -> { });
+            f.deploy("checkout", "1.4.2", DeploymentType.DEPLOYED, at(days(1)));
+            f.deploy("checkout", "1.4.2", DeploymentType.RETIRED, at(days(10)));
+            f.tick(at(days(11)));
+            List<TokenAlert> alerts = f.newAlerts(AlertType.RETIRED_VERSION_TOKEN);
+            assertEquals(List.of("tok-1", "tok-2"), alerts.stream().map(TokenAlert::getTokenId).sorted().toList());
+            assertEquals(at(days(10)), alerts.get(0).getEventTime());
+            assertEquals("1.4.2", alerts.get(0).getEvidence().get("version"));
+            assertEquals(ActionType.ROTATE, alerts.get(0).getAction());
+            f.tick(at(days(20)));
+            assertEquals(List.of(), f.newAlerts(AlertType.RETIRED_VERSION_TOKEN), "persists: no repeat");
+        }
+    }
+
+    @Test
+    void aTokenIssuedForAnAlreadyRetiredVersionIsFlaggedAndRedeployingClearsIt() {
+        try (Fleet f = new Fleet(stateDir)) {
+            f.deploy("checkout", "1.4.2", DeploymentType.RETIRED, at(days(10)));
+            f.issue("tok-1", at(days(12)));
+            List<TokenAlert> first = f.newAlerts(AlertType.RETIRED_VERSION_TOKEN);
+            assertEquals(1, first.size());
+            assertEquals(at(days(12)), first.get(0).getEventTime());
+            f.deploy("checkout", "1.4.2", DeploymentType.DEPLOYED, at(days(13)));
+            f.deploy("checkout", "1.4.2", DeploymentType.RETIRED, at(days(14)));
+            f.tick(at(days(15)));
+            List<TokenAlert> again = f.newAlerts(AlertType.RETIRED_VERSION_TOKEN);
+            assertEquals(1, again.size(), "cleared by the redeploy, raised again by the second retirement");
+            assertEquals(at(days(14)), again.get(0).getEventTime());
+        }
+    }
+
+    @Test
+    void aPlainServiceKeyIsAcceptedForDeployments() {
+        try (Fleet f = new Fleet(stateDir)) {
+            f.issue("tok-1", T0);
+            f.p.send(f.p.topics.deployments(), "checkout", io.tokenpulse.avro.ServiceDeploymentEvent.newBuilder()
+                    .setEventId("d-plain").setTenant(Fleet.TENANT).setService("checkout").setVersion("1.4.2")
+                    .setType(DeploymentType.RETIRED).setOccurredAt(at(days(3))).build());
+            f.tick(at(days(4)));
+            assertEquals(1, f.newAlerts(AlertType.RETIRED_VERSION_TOKEN).size());
+            assertEquals(List.of(), f.p.deadLetters());
+        }
+    }
+}
