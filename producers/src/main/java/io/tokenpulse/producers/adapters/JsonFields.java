@@ -5,12 +5,15 @@ import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.time.LocalDateTime;
 import java.time.Period;
+import java.time.temporal.ChronoUnit;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -36,7 +39,7 @@ final class JsonFields {
             return null;
         }
         if (!v.isTextual()) {
-            problems.add(name + " must be a string, got " + v.getNodeType().toString().toLowerCase());
+            problems.add(name + " must be a string, got " + type(v));
             return null;
         }
         if (v.asText().isBlank()) {
@@ -52,7 +55,7 @@ final class JsonFields {
             return null;
         }
         if (!v.isTextual()) {
-            problems.add(name + " must be a string, got " + v.getNodeType().toString().toLowerCase());
+            problems.add(name + " must be a string, got " + type(v));
             return null;
         }
         return v.asText();
@@ -66,26 +69,45 @@ final class JsonFields {
         return optionalInstant(name);
     }
 
-    /** ISO-8601 with an offset (2026-03-01T12:00:00Z) or epoch milliseconds. */
+    /**
+     * ISO-8601 with an offset (2026-03-01T12:00:00Z, +02:00 is converted) or epoch milliseconds, as a number or
+     * a string of digits. Truncated to milliseconds: the Avro field is timestamp-millis, so the record equals
+     * what a reader decodes. A timestamp without zone is refused rather than guessed.
+     */
     Instant optionalInstant(String name) {
         JsonNode v = node.get(name);
         if (v == null || v.isNull()) {
             return null;
         }
         if (v.isIntegralNumber()) {
+            if (!v.canConvertToLong()) {
+                problems.add(name + " " + v.asText() + " is out of range for epoch milliseconds");
+                return null;
+            }
             return Instant.ofEpochMilli(v.asLong());
         }
         if (v.isTextual()) {
             String s = v.asText().trim();
             try {
-                return s.matches("-?\\d+") ? Instant.ofEpochMilli(Long.parseLong(s)) : OffsetDateTime.parse(s).toInstant();
+                Instant t = s.matches("-?\\d+") ? Instant.ofEpochMilli(Long.parseLong(s)) : OffsetDateTime.parse(s).toInstant();
+                return t.truncatedTo(ChronoUnit.MILLIS);
             } catch (DateTimeParseException | NumberFormatException e) {
-                problems.add(name + " '" + s + "' is not an ISO-8601 UTC timestamp (2026-03-01T12:00:00Z) or epoch milliseconds");
+                problems.add(name + " '" + s + "' is not an ISO-8601 UTC timestamp (2026-03-01T12:00:00Z) or epoch milliseconds"
+                        + (hasNoZone(s) ? ": add the zone, e.g. Z" : ""));
                 return null;
             }
         }
-        problems.add(name + " must be a timestamp string or epoch milliseconds");
+        problems.add(name + " must be a timestamp string or epoch milliseconds, got " + type(v));
         return null;
+    }
+
+    private static boolean hasNoZone(String s) {
+        try {
+            LocalDateTime.parse(s);
+            return true;
+        } catch (DateTimeParseException e) {
+            return false;
+        }
     }
 
     <E extends Enum<E>> E requiredEnum(String name, Class<E> type) {
@@ -106,8 +128,12 @@ final class JsonFields {
         if (v == null || v.isNull()) {
             return null;
         }
-        if (!v.canConvertToInt() || !v.isIntegralNumber()) {
-            problems.add(name + " must be a whole number");
+        if (!v.isIntegralNumber()) {
+            problems.add(name + " must be a whole number, got " + type(v) + " " + v);
+            return null;
+        }
+        if (!v.canConvertToInt()) {
+            problems.add(name + " " + v.asText() + " is out of range (at most " + Integer.MAX_VALUE + ")");
             return null;
         }
         return v.asInt();
@@ -118,8 +144,12 @@ final class JsonFields {
         if (v == null || v.isNull()) {
             return null;
         }
-        if (!v.isIntegralNumber() || !v.canConvertToLong()) {
-            problems.add(name + " must be a whole number");
+        if (!v.isIntegralNumber()) {
+            problems.add(name + " must be a whole number, got " + type(v) + " " + v);
+            return null;
+        }
+        if (!v.canConvertToLong()) {
+            problems.add(name + " " + v.asText() + " is out of range");
             return null;
         }
         return v.asLong();
@@ -130,8 +160,8 @@ final class JsonFields {
         if (v == null || v.isNull()) {
             return null;
         }
-        if (!v.isNumber()) {
-            problems.add(name + " must be a number");
+        if (!v.isNumber() || !Double.isFinite(v.asDouble())) {
+            problems.add(name + " must be a finite number, got " + type(v));
             return null;
         }
         return v.asDouble();
@@ -143,7 +173,7 @@ final class JsonFields {
             return null;
         }
         if (!v.isBoolean()) {
-            problems.add(name + " must be true or false");
+            problems.add(name + " must be true or false, got " + type(v));
             return null;
         }
         return v.asBoolean();
@@ -157,6 +187,10 @@ final class JsonFields {
         }
         long ms;
         if (v.isIntegralNumber()) {
+            if (!v.canConvertToLong()) {
+                problems.add(name + " " + v.asText() + " is out of range for milliseconds");
+                return null;
+            }
             ms = v.asLong();
         } else if (v.isTextual()) {
             String s = v.asText().trim();
@@ -167,7 +201,7 @@ final class JsonFields {
                 return null;
             }
         } else {
-            problems.add(name + " must be an ISO-8601 duration string or milliseconds");
+            problems.add(name + " must be an ISO-8601 duration string or whole milliseconds, got " + type(v));
             return null;
         }
         if (ms <= 0) {
@@ -197,7 +231,7 @@ final class JsonFields {
             return out;
         }
         if (!v.isArray()) {
-            problems.add(name + " must be an array of strings");
+            problems.add(name + " must be an array of strings, got " + type(v));
             return out;
         }
         for (JsonNode e : v) {
@@ -217,11 +251,23 @@ final class JsonFields {
             return out;
         }
         if (!v.isObject()) {
-            problems.add(name + " must be an object of strings");
+            problems.add(name + " must be an object of strings, got " + type(v));
             return out;
         }
-        v.fields().forEachRemaining(e -> out.put(e.getKey(), e.getValue().isTextual() ? e.getValue().asText() : e.getValue().toString()));
+        // Attributes are free-form: scalars keep their JSON text (42, true) rather than rejecting the line.
+        v.properties().forEach(e -> {
+            if (e.getValue().isNull()) {
+                problems.add(name + "." + e.getKey() + " is null: leave it out instead");
+            } else {
+                out.put(e.getKey(), e.getValue().isTextual() ? e.getValue().asText() : e.getValue().toString());
+            }
+        });
         return out;
+    }
+
+    /** The JSON type of a value, as a reason shows it: string, number, boolean, array, object. */
+    static String type(JsonNode v) {
+        return v.getNodeType().toString().toLowerCase(Locale.ROOT);
     }
 
     private boolean has(String name) {

@@ -1,8 +1,11 @@
 package io.tokenpulse.producers.adapters;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.tokenpulse.avro.DeploymentType;
 import io.tokenpulse.avro.LifecycleType;
 import io.tokenpulse.avro.ServiceDeploymentEvent;
@@ -24,19 +27,33 @@ import java.util.Spliterator;
 import java.util.Spliterators;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
+import org.apache.avro.AvroRuntimeException;
 
 /**
  * SPEC's canonical JSON Lines: one object per line, {@code "kind"} usage, lifecycle, deployment or policy,
  * the other members the contract's fields by name. Timestamps are ISO-8601 UTC strings or epoch millis;
  * policy durations ISO-8601 ({@code P90D}, {@code PT24H}) or millis. Members the contract does not know are
- * ignored, so newer producers can add fields. Blank lines and {@code #} comments are skipped. A line that
- * does not parse or validate becomes a {@link LineResult.Rejected} naming every problem; the lines around
+ * ignored, so newer producers can add fields (the price: a misspelt optional member is silently absent; a
+ * misspelt required one is still caught as missing). Trailing content after the object and duplicate
+ * members are rejected. Enum symbols are case-sensitive, as in the Avro schemas. Blank lines and
+ * {@code #} comments are skipped. A line that does not parse or validate becomes a {@link LineResult.Rejected} naming every problem; the lines around
  * it are unaffected. Lines are read lazily: a file of any size streams through.
  */
 public final class JsonLinesAdapter {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    // Trailing tokens and duplicate members make a line ambiguous (which "tokenId" wins?): reject, not guess.
+    private static final ObjectMapper JSON = JsonMapper.builder()
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .build();
+    private static final String KINDS = "one of usage, lifecycle, deployment, policy";
+    private static final char BOM = '\uFEFF';
+    private static final char REPLACEMENT = '\uFFFD';
 
-    /** Results of every non-blank, non-comment line, in order. The caller closes the reader. */
+    /**
+     * Results of every non-blank, non-comment line, in order, numbered by physical line (1-based, skipped
+     * lines counted). Lazy: one line is held at a time. A read error surfaces as UncheckedIOException.
+     * The caller closes the reader.
+     */
     public Stream<LineResult> parse(Reader input) {
         BufferedReader reader = input instanceof BufferedReader b ? b : new BufferedReader(input, 1 << 16);
         Iterator<LineResult> it = new Iterator<>() {
@@ -56,9 +73,11 @@ public final class JsonLinesAdapter {
                         return false;
                     }
                     lineNumber++;
-                    String trimmed = line.strip();
-                    if (!trimmed.isEmpty() && !trimmed.startsWith("#")) {
-                        next = parseLine(lineNumber, trimmed);
+                    if (lineNumber == 1 && !line.isEmpty() && line.charAt(0) == BOM) {
+                        line = line.substring(1);
+                    }
+                    if (!isSkipped(line)) {
+                        next = parseLine(lineNumber, line.strip());
                     }
                 }
                 return true;
@@ -77,8 +96,18 @@ public final class JsonLinesAdapter {
         return StreamSupport.stream(Spliterators.spliteratorUnknownSize(it, Spliterator.ORDERED | Spliterator.NONNULL), false);
     }
 
+    /** Whether a line carries no record: blank, or a {@code #} comment. Such lines are neither accepted nor rejected. */
+    public static boolean isSkipped(String line) {
+        String trimmed = line.strip();
+        return trimmed.isEmpty() || trimmed.startsWith("#");
+    }
+
     /** One line: accepted with its event, or rejected with every reason. */
     public LineResult parseLine(long lineNumber, String line) {
+        if (line.indexOf(REPLACEMENT) >= 0) {
+            // A UTF-8 decoder that replaces bad bytes (InputStreamReader) leaves U+FFFD: the ids would be corrupt.
+            return new LineResult.Rejected(lineNumber, "not valid UTF-8 (the line holds undecodable bytes)");
+        }
         JsonNode node;
         try {
             node = JSON.readTree(line);
@@ -89,8 +118,11 @@ public final class JsonLinesAdapter {
             return new LineResult.Rejected(lineNumber, "not a JSON object");
         }
         JsonNode kind = node.get("kind");
-        if (kind == null || !kind.isTextual()) {
-            return new LineResult.Rejected(lineNumber, "\"kind\" is missing: one of usage, lifecycle, deployment, policy");
+        if (kind == null || kind.isNull()) {
+            return new LineResult.Rejected(lineNumber, "kind is missing: " + KINDS);
+        }
+        if (!kind.isTextual()) {
+            return new LineResult.Rejected(lineNumber, "kind must be a string, got " + JsonFields.type(kind) + ": " + KINDS);
         }
         JsonFields f = new JsonFields(node);
         CanonicalEvent event;
@@ -104,12 +136,15 @@ public final class JsonLinesAdapter {
             };
         } catch (SecretRejectedException e) {
             return new LineResult.Rejected(lineNumber, e.getMessage());
+        } catch (AvroRuntimeException e) {
+            // Safety net: a value the Avro builder refuses must reject its line, not end the whole stream.
+            return new LineResult.Rejected(lineNumber, "invalid " + kind.asText() + " event: " + e.getMessage());
         }
         if (!f.problems().isEmpty()) {
             return new LineResult.Rejected(lineNumber, String.join("; ", f.problems()));
         }
         if (event == null) {
-            return new LineResult.Rejected(lineNumber, "unknown kind '" + kind.asText() + "': one of usage, lifecycle, deployment, policy");
+            return new LineResult.Rejected(lineNumber, "unknown kind '" + kind.asText() + "': " + KINDS);
         }
         return new LineResult.Accepted(lineNumber, event);
     }
@@ -185,33 +220,52 @@ public final class JsonLinesAdapter {
     }
 
     private static CanonicalEvent policy(JsonFields f) {
+        // Every member is read before the builder is touched: Avro's builder throws on a null tenant, and the
+        // line must instead be rejected with all its problems.
         String tenant = f.requiredString("tenant");
-        TokenPolicy.Builder p = TokenPolicy.newBuilder()
-                .setTenant(tenant)
-                .setUnusedAfterMs(f.optionalDurationMs("unusedAfter"))
-                .setScopeObservationMs(f.optionalDurationMs("scopeObservation"))
-                .setMaxLifetimeMs(f.optionalDurationMs("maxLifetime"))
-                .setExpiryWarningMs(f.optionalDurationMs("expiryWarning"))
-                .setReplacementSlaMs(f.optionalDurationMs("replacementSla"))
-                .setSourceLearningMs(f.optionalDurationMs("sourceLearning"))
-                .setSpikeFactor(f.optionalDouble("spikeFactor"))
-                .setSpikeMinCount(f.optionalLong("spikeMinCount"))
-                .setProbeThreshold(f.optionalInt("probeThreshold"))
-                .setProbeWindowMs(f.optionalDurationMs("probeWindow"))
-                .setAlertCooldownMs(f.optionalDurationMs("alertCooldown"))
-                .setUnknownGraceMs(f.optionalDurationMs("unknownGrace"))
-                .setDiscoverUnknown(f.optionalBoolean("discoverUnknown"))
-                .setOccurredAt(f.optionalInstant("occurredAt"));
-        if (p.getSpikeFactor() != null && p.getSpikeFactor() <= 0) {
+        Long unusedAfter = f.optionalDurationMs("unusedAfter");
+        Long scopeObservation = f.optionalDurationMs("scopeObservation");
+        Long maxLifetime = f.optionalDurationMs("maxLifetime");
+        Long expiryWarning = f.optionalDurationMs("expiryWarning");
+        Long replacementSla = f.optionalDurationMs("replacementSla");
+        Long sourceLearning = f.optionalDurationMs("sourceLearning");
+        Double spikeFactor = f.optionalDouble("spikeFactor");
+        Long spikeMinCount = f.optionalLong("spikeMinCount");
+        Integer probeThreshold = f.optionalInt("probeThreshold");
+        Long probeWindow = f.optionalDurationMs("probeWindow");
+        Long alertCooldown = f.optionalDurationMs("alertCooldown");
+        Long unknownGrace = f.optionalDurationMs("unknownGrace");
+        Boolean discoverUnknown = f.optionalBoolean("discoverUnknown");
+        var occurredAt = f.optionalInstant("occurredAt");
+        if (spikeFactor != null && spikeFactor <= 0) {
             f.problems().add("spikeFactor must be positive");
         }
-        if (p.getProbeThreshold() != null && p.getProbeThreshold() < 1) {
+        if (spikeMinCount != null && spikeMinCount < 1) {
+            f.problems().add("spikeMinCount must be at least 1");
+        }
+        if (probeThreshold != null && probeThreshold < 1) {
             f.problems().add("probeThreshold must be at least 1");
         }
         if (!f.problems().isEmpty()) {
             return null;
         }
-        return new CanonicalEvent(TopicDef.POLICIES, tenant, p.build());
+        return new CanonicalEvent(TopicDef.POLICIES, tenant, TokenPolicy.newBuilder()
+                .setTenant(tenant)
+                .setUnusedAfterMs(unusedAfter)
+                .setScopeObservationMs(scopeObservation)
+                .setMaxLifetimeMs(maxLifetime)
+                .setExpiryWarningMs(expiryWarning)
+                .setReplacementSlaMs(replacementSla)
+                .setSourceLearningMs(sourceLearning)
+                .setSpikeFactor(spikeFactor)
+                .setSpikeMinCount(spikeMinCount)
+                .setProbeThreshold(probeThreshold)
+                .setProbeWindowMs(probeWindow)
+                .setAlertCooldownMs(alertCooldown)
+                .setUnknownGraceMs(unknownGrace)
+                .setDiscoverUnknown(discoverUnknown)
+                .setOccurredAt(occurredAt)
+                .build());
     }
 
     /** A token id must be public: a value shaped like a raw secret rejects the line without echoing it. */

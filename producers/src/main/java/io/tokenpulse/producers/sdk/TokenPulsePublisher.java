@@ -67,7 +67,14 @@ public final class TokenPulsePublisher implements AutoCloseable {
         return p;
     }
 
+    /**
+     * Publishes an adapter's event under its topic and key. Token ids are checked by the secret guard here too:
+     * an event built by hand must not bypass it.
+     */
     public CompletableFuture<RecordMetadata> publish(CanonicalEvent event) {
+        if (event.value() instanceof TokenLifecycleEvent e && e.getReplacesTokenId() != null) {
+            SecretGuard.requirePublicId("replacesTokenId", e.getReplacesTokenId());
+        }
         return send(event.topic(), event.key(), event.value());
     }
 
@@ -92,6 +99,12 @@ public final class TokenPulsePublisher implements AutoCloseable {
         return send(TopicDef.POLICIES, p.getTenant(), p);
     }
 
+    /**
+     * The one place records leave: a failure of {@code send} itself (serialization, registry, closed producer) is
+     * reported through the future like a broker error, so callers have a single failure path. The record
+     * timestamp is left to the producer: event time travels in {@code occurredAt}, and the topics use
+     * LogAppendTime anyway.
+     */
     private CompletableFuture<RecordMetadata> send(TopicDef topic, String key, SpecificRecord value) {
         if (topic == TopicDef.USAGE || topic == TopicDef.LIFECYCLE) {
             SecretGuard.requirePublicId("key", key);

@@ -1,0 +1,93 @@
+package io.tokenpulse.producers.sdk;
+
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Optional;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Test;
+
+class SecretGuardTest {
+    // Fake but well-formed secrets, assembled so no scanner flags this file as a leak.
+    private static final String GHP = "ghp_" + "x7Kq2LmN9pR4sT6vW8yZ1aB3cD5eF0gH2iJ4";
+    private static final String AWS_SECRET = "wJalrXUtnFEMI/K7MDENG/" + "bPxRfiCYEXAMPLEKEY";
+    private static final String JWT = "eyJhbGciOiJIUzI1NiJ9" + ".eyJzdWIiOiIxMjM0In0.dBjftJeZ4CVPmB92K27uhbUJU1p1r_wW1gFWFOEjXk";
+
+    @ParameterizedTest
+    @CsvSource({
+            "ghp_,GITHUB_TOKEN", "gho_,GITHUB_TOKEN", "ghu_,GITHUB_TOKEN", "ghs_,GITHUB_TOKEN", "ghr_,GITHUB_TOKEN",
+            "github_pat_,GITHUB_FINE_GRAINED_PAT",
+            "xoxa-,SLACK_TOKEN", "xoxb-,SLACK_TOKEN", "xoxp-,SLACK_TOKEN", "xoxr-,SLACK_TOKEN", "xoxs-,SLACK_TOKEN",
+            "glpat-,GITLAB_TOKEN", "sk_live_,STRIPE_SECRET_KEY"})
+    void prefixedTokensAreSecrets(String prefix, SecretKind kind) {
+        String secret = prefix + "Ab3dEf6hIj9kLm2nOp5qRs8tUv1wXy4z";
+        assertEquals(Optional.of(kind), SecretGuard.detect(secret));
+        assertEquals(Optional.of(kind), SecretGuard.detect("github:" + secret), "wrapped in a longer id");
+    }
+
+    @Test
+    void awsSecretKeysJwtsAndPemKeysAreSecrets() {
+        assertEquals(Optional.of(SecretKind.AWS_SECRET_ACCESS_KEY), SecretGuard.detect(AWS_SECRET));
+        assertEquals(40, AWS_SECRET.length());
+        assertEquals(Optional.of(SecretKind.AWS_SECRET_ACCESS_KEY), SecretGuard.detect("Ab3dEf6hIj9kLm2nOp5qRs8tUv1wXy4zAb3dEf6h"));
+        assertEquals(Optional.of(SecretKind.JWT), SecretGuard.detect(JWT));
+        assertEquals(Optional.of(SecretKind.JWT), SecretGuard.detect("Bearer " + JWT));
+        assertEquals(Optional.of(SecretKind.PEM_PRIVATE_KEY), SecretGuard.detect("-----BEGIN RSA PRIVATE KEY-----\nMIIE..."));
+        assertEquals(Optional.of(SecretKind.PEM_PRIVATE_KEY), SecretGuard.detect("-----BEGIN PRIVATE KEY-----"));
+        assertEquals(Optional.of(SecretKind.PEM_PRIVATE_KEY), SecretGuard.detect("-----BEGIN OPENSSH PRIVATE KEY-----"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "AKIAIOSFODNN7EXAMPLE",                          // AWS access key id: public by design
+            "ASIAY34FZKBOKMUTVV7A",                          // AWS temporary access key id
+            "da39a3ee5e6b4b0d3255bfef95601890afd80709",      // SHA-1 hex: 40 chars, but a hash is a public id
+            "DA39A3EE5E6B4B0D3255BFEF95601890AFD80709",
+            "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855", // SHA-256 hex
+            "3f2504e0-4f89-11d3-9a0c-0305e82c3301",          // UUID
+            "hvs.CAESIJlWh-accessor",                        // Vault-style accessor
+            "tok-123", "github-app-installation-42", "task-xoxb", "myghp_thing", "eyJ-not-a-jwt",
+            "fp_3b5d5c3712955042212316173ccf37be800d1b6c3d2f6e1c0b2a2b1a9f8e7d6c",
+            "-----BEGIN PUBLIC KEY-----"})
+    void publicIdsPass(String id) {
+        assertFalse(SecretGuard.looksLikeSecret(id), id);
+        assertDoesNotThrow(() -> SecretGuard.requirePublicId("tokenId", id));
+    }
+
+    @Test
+    void nullPasses() {
+        assertDoesNotThrow(() -> SecretGuard.requirePublicId("replacesTokenId", null));
+        assertFalse(SecretGuard.looksLikeSecret(null));
+    }
+
+    @Test
+    void theErrorNamesFieldAndKindButNeverEchoesTheSecret() {
+        SecretRejectedException e = assertThrows(SecretRejectedException.class, () -> SecretGuard.requirePublicId("tokenId", GHP));
+        assertTrue(e.getMessage().startsWith("tokenId looks like a GitHub token (ghp_****)"), e.getMessage());
+        assertEquals("tokenId", e.field());
+        assertEquals(SecretKind.GITHUB_TOKEN, e.kind());
+        assertNoPartOf(GHP.substring(4), e.getMessage());
+
+        e = assertThrows(SecretRejectedException.class, () -> SecretGuard.requirePublicId("tokenId", AWS_SECRET));
+        assertTrue(e.getMessage().contains("AWS secret access key"), e.getMessage());
+        assertNoPartOf(AWS_SECRET, e.getMessage());
+
+        e = assertThrows(SecretRejectedException.class, () -> SecretGuard.requirePublicId("key", JWT));
+        assertTrue(e.getMessage().contains("(eyJ****)"), e.getMessage());
+        assertNoPartOf(JWT.substring(3), e.getMessage());
+        assertTrue(e instanceof IllegalArgumentException);
+    }
+
+    /** No 6-character window of the secret appears in the message. */
+    private static void assertNoPartOf(String secret, String message) {
+        for (int i = 0; i + 6 <= secret.length(); i++) {
+            String part = secret.substring(i, i + 6);
+            assertFalse(message.contains(part), () -> "message shows '" + part + "': " + message);
+        }
+    }
+}
