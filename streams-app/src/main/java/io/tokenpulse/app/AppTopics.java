@@ -66,11 +66,21 @@ final class AppTopics {
     }
 
     private static Map<String, TopicDescription> describe(Admin admin, List<String> names) throws InterruptedException {
-        try {
-            return admin.describeTopics(names).allTopicNames().get();
-        } catch (ExecutionException e) {
-            throw new IllegalStateException("cannot read topics " + names + " from " + "the cluster (" + e.getCause().getMessage()
-                    + "); create SPEC's topics first (./tokenpulse up does it for the local stack)", e.getCause());
+        // A topic just created may not be in every broker's metadata yet: ask again for a few seconds.
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return admin.describeTopics(names).allTopicNames().get();
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof org.apache.kafka.common.errors.UnknownTopicOrPartitionException) || attempt >= 20) {
+                    throw missing(names, e);
+                }
+                Thread.sleep(250);
+            }
         }
+    }
+
+    private static IllegalStateException missing(List<String> names, ExecutionException e) {
+        return new IllegalStateException("cannot read topics " + names + " from the cluster (" + e.getCause().getMessage()
+                + "); create SPEC's topics first (./tokenpulse up does it for the local stack)", e.getCause());
     }
 }

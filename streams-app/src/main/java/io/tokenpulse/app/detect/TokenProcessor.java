@@ -147,7 +147,9 @@ public final class TokenProcessor implements Processor<String, TokenInput, Strin
                 onDeadline(t, d.at());
                 save(t, d.at());
             }
-        } while (entries.size() == MAX_DUE_PER_PASS);
+            // Not only while batches are full: a deadline fired above may schedule the token's next one, still <= upTo,
+            // and every deadline <= upTo must fire before the record that moved time there is applied.
+        } while (!entries.isEmpty());
         firedUpTo = upTo;
     }
 
@@ -183,7 +185,8 @@ public final class TokenProcessor implements Processor<String, TokenInput, Strin
         trackGrants(a, scopesBefore, next.getScopes(), at, e.getType());
 
         if (e.getType() == LifecycleType.SCOPES_CHANGED) {
-            scopeCreep(t, p, e.getEventId(), at, scopesBefore, next.getScopes(), tokenId, t.state().getOwner(),
+            boolean hadGrant = stored != null && stored.getScopesGrantedAt() != null;
+            scopeCreep(t, p, e.getEventId(), at, hadGrant, scopesBefore, next.getScopes(), tokenId, t.state().getOwner(),
                     t.state().getPrincipal(), "its previous grant");
         }
         String replaced = e.getReplacesTokenId();
@@ -215,11 +218,16 @@ public final class TokenProcessor implements Processor<String, TokenInput, Strin
         }
     }
 
-    private void scopeCreep(Token about, Policy p, String eventId, long at, List<String> previous, List<String> granted,
-                            String tokenId, String owner, String principal, String comparedWith) {
+    /**
+     * {@code hadGrant}: whether a previous grant was seen at all. An empty one counts (a token issued with no scopes
+     * and then granted admin has crept); a first grant seen through SCOPES_CHANGED or an unknown replaced token has
+     * nothing to compare with.
+     */
+    private void scopeCreep(Token about, Policy p, String eventId, long at, boolean hadGrant, List<String> previous,
+                            List<String> granted, String tokenId, String owner, String principal, String comparedWith) {
         TreeSet<String> added = new TreeSet<>(granted);
         added.removeAll(previous);
-        if (added.isEmpty() || previous.isEmpty()) {
+        if (added.isEmpty() || !hadGrant) {
             return;
         }
         Map<String, String> ev = new LinkedHashMap<>();
@@ -321,8 +329,9 @@ public final class TokenProcessor implements Processor<String, TokenInput, Strin
                     a.setReplacedAt(at);
                 }
                 if (t.known()) {
-                    scopeCreep(t, p, link.getEventId(), at, t.state().getScopes(), link.getScopes(),
-                            link.getFromTokenId(), link.getOwner(), link.getPrincipal(), "the grant of " + tokenId + " it replaces");
+                    scopeCreep(t, p, link.getEventId(), at, t.state().getScopesGrantedAt() != null, t.state().getScopes(),
+                            link.getScopes(), link.getFromTokenId(), link.getOwner(), link.getPrincipal(),
+                            "the grant of " + tokenId + " it replaces");
                 }
             }
             case REPLACEMENT_USED -> {

@@ -10,9 +10,12 @@ import io.tokenpulse.app.Pipeline;
 import io.tokenpulse.avro.AlertType;
 import io.tokenpulse.avro.LifecycleType;
 import io.tokenpulse.avro.TokenAlert;
+import io.tokenpulse.avro.TokenLifecycleEvent;
 import io.tokenpulse.avro.TokenUsageEvent;
+import io.tokenpulse.avro.state.TokenState;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -83,6 +86,85 @@ class DeterminismTest {
             List<TokenAlert> alerts = f.newAlerts(AlertType.UNUSED_TOKEN);
             assertEquals(1, alerts.size());
             assertEquals(Pipeline.NOW.plusSeconds(40), alerts.get(0).getEventTime(), "dated at the deadline, not the tick");
+        }
+    }
+
+    /** Every alert type of SPEC.md, each raised by its own token, in one stream of events that ends near NOW. */
+    private static final Consumer<Fleet> EVERY_TYPE = f -> {
+        f.issue("unused", T0);
+        f.issue("overpriv", T0);
+        f.use("overpriv", at(days(10)), b -> b.setScope("repo:read"));
+        f.issue("creep", T0, List.of("repo:read"), at(days(80)));
+        f.lifecycle("creep", LifecycleType.SCOPES_CHANGED, at(days(1)), b -> b.setScopes(List.of("repo:read", "admin:org")));
+        f.lifecycle("creep-new", LifecycleType.ROTATED, at(days(2)), b -> b.setScopes(List.of("repo:read", "repo:delete"))
+                .setReplacesTokenId("creep").setExpiresAt(at(days(80))));
+        f.issue("probe", T0);
+        f.denied("probe", at(days(2)), "admin", 10);
+        f.issue("revoked", T0);
+        f.lifecycle("revoked", LifecycleType.REVOKED, at(days(3)), b -> { });
+        f.use("revoked", at(days(4)));
+        f.issue("expired", T0, List.of("repo:read"), at(days(20)));
+        f.use("expired", at(days(21)));
+        f.use("ghost", at(days(5)));
+        f.issue("newsrc", T0);
+        f.use("newsrc", at(days(1)));
+        f.use("newsrc", at(days(9)), b -> b.setSourceIp("203.0.113.5"));
+        f.issue("spike", T0);
+        for (int w = 0; w < 5; w++) {
+            f.use("spike", at(days(30).plusMinutes(5L * w)));
+        }
+        f.use("spike", at(days(30).plusMinutes(25)), b -> b.setCount(150));
+        f.issue("mismatch", T0);
+        f.use("mismatch", at(days(6)), b -> b.setPrincipal("intruder"));
+        f.use("mismatch", at(days(6)), b -> b.setServiceVersion("0.0.1"));
+        f.lifecycle("retired", LifecycleType.ISSUED, T0, b -> b.setServiceVersion("0.9.0").setScopes(List.of("a"))
+                .setExpiresAt(at(days(80))));
+        f.deploy("checkout", "0.9.0", io.tokenpulse.avro.DeploymentType.RETIRED, at(days(7)));
+        f.issue("forever", T0, List.of("a"), null);
+        f.issue("expiring", T0, List.of("a"), at(days(60)));
+        f.issue("compromised", T0);
+        f.lifecycle("compromised", LifecycleType.COMPROMISED, at(days(8)), b -> { });
+        f.tick(Pipeline.NOW);
+    };
+
+    @Test
+    void everyAlertTypeReplayedIntoAFreshPipelineGetsTheSameIdsAndTimes() {
+        List<String> first;
+        List<String> second;
+        try (Fleet f = new Fleet(dir.resolve("one"))) {
+            EVERY_TYPE.accept(f);
+            first = f.newAlerts().stream().map(a -> a.getType() + " " + a.getTokenId() + " " + a.getEventTime() + " "
+                    + a.getAlertId()).sorted().toList();
+            assertEquals(EnumSet.allOf(AlertType.class), first.stream().map(s -> AlertType.valueOf(s.substring(0, s.indexOf(' '))))
+                    .collect(java.util.stream.Collectors.toCollection(() -> EnumSet.noneOf(AlertType.class))), first.toString());
+        }
+        try (Fleet f = new Fleet(dir.resolve("two"))) {
+            EVERY_TYPE.accept(f);
+            second = f.newAlerts().stream().map(a -> a.getType() + " " + a.getTokenId() + " " + a.getEventTime() + " "
+                    + a.getAlertId()).sorted().toList();
+        }
+        assertEquals(first, second);
+        assertEquals(first.size(), first.stream().map(s -> s.substring(s.lastIndexOf(' '))).distinct().count(),
+                "distinct conditions get distinct ids");
+    }
+
+    @Test
+    void aRedeliveredLifecycleEventChangesNothing() {
+        try (Fleet f = new Fleet(dir)) {
+            TokenLifecycleEvent issued = Pipeline.lifecycle("issue-1", "tok-1", LifecycleType.ISSUED, T0)
+                    .setScopes(List.of("a")).setExpiresAt(null).build();
+            TokenLifecycleEvent rotated = Pipeline.lifecycle("rotate-1", "tok-2", LifecycleType.ROTATED, at(days(1)))
+                    .setScopes(List.of("a", "b")).setReplacesTokenId("tok-1").setExpiresAt(at(days(30))).build();
+            f.p.send(f.p.topics.lifecycle(), "tok-1", issued);
+            f.p.send(f.p.topics.lifecycle(), "tok-2", rotated);
+            List<TokenAlert> once = f.newAlerts();
+            assertEquals(List.of("EXPIRY_POLICY_VIOLATION tok-1", "SCOPE_CREEP tok-2"),
+                    once.stream().map(a -> a.getType() + " " + a.getTokenId()).sorted().toList());
+            TokenState before = f.state("tok-1");
+            f.p.send(f.p.topics.lifecycle(), "tok-1", issued);
+            f.p.send(f.p.topics.lifecycle(), "tok-2", rotated);
+            assertEquals(List.of(), f.newAlerts());
+            assertEquals(before, f.state("tok-1"));
         }
     }
 }

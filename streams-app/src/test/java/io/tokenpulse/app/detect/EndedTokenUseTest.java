@@ -5,9 +5,12 @@ import static io.tokenpulse.app.detect.Fleet.at;
 import static io.tokenpulse.app.detect.Fleet.days;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.tokenpulse.app.Pipeline;
+import io.tokenpulse.avro.ActionType;
 import io.tokenpulse.avro.AlertType;
 import io.tokenpulse.avro.LifecycleType;
 import io.tokenpulse.avro.TokenAlert;
+import io.tokenpulse.avro.TokenUsageEvent;
 import io.tokenpulse.avro.UsageOutcome;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -65,6 +68,57 @@ class EndedTokenUseTest {
             List<TokenAlert> alerts = f.newAlerts();
             assertEquals(1, alerts.stream().filter(a -> a.getType() == AlertType.REVOKED_TOKEN_USED).count(), alerts.toString());
             assertEquals(0, alerts.stream().filter(a -> a.getType() == AlertType.EXPIRED_TOKEN_USED).count(), alerts.toString());
+        }
+    }
+
+    @Test
+    void usesOfARevokedTokenFoldWithinTheCooldownAndAreAllCounted() {
+        try (Fleet f = new Fleet(stateDir)) {
+            f.issue("tok-1", T0);
+            Duration r = days(10);
+            f.lifecycle("tok-1", LifecycleType.REVOKED, at(r), b -> { });
+            f.use("tok-1", at(r.plusMinutes(1)), b -> b.setEventId("after-1").setOutcome(UsageOutcome.DENIED_REVOKED));
+            TokenAlert first = f.one(AlertType.REVOKED_TOKEN_USED);
+            assertEquals(Fleet.alertId(AlertType.REVOKED_TOKEN_USED, "tok-1", at(r.plusMinutes(1)), "after-1"), first.getAlertId());
+            assertEquals(ActionType.INVESTIGATE, first.getAction());
+            assertEquals("after-1", first.getEvidence().get("usageEventId"));
+            assertEquals("DENIED_REVOKED", first.getEvidence().get("outcome"));
+            f.use("tok-1", at(r.plusMinutes(20)), b -> b.setOutcome(UsageOutcome.DENIED_REVOKED).setCount(5));
+            f.use("tok-1", at(r.plusMinutes(61)).minusMillis(1), b -> b.setOutcome(UsageOutcome.DENIED_REVOKED));
+            assertEquals(List.of(), f.newAlerts(AlertType.REVOKED_TOKEN_USED), "within an hour of the alert: folded");
+            f.use("tok-1", at(r.plusMinutes(61)), b -> b.setEventId("after-4").setOutcome(UsageOutcome.DENIED_REVOKED));
+            TokenAlert second = f.one(AlertType.REVOKED_TOKEN_USED);
+            assertEquals(at(r.plusMinutes(61)), second.getEventTime());
+            assertEquals("2", second.getEvidence().get("foldedSincePreviousAlert"));
+            assertEquals(8L, f.state("tok-1").getActivity().getAttemptsAfterRevocation(), "residual exposure counts every attempt");
+        }
+    }
+
+    @Test
+    void aRedeliveredUseIsNotCountedTwiceAsResidualExposure() {
+        try (Fleet f = new Fleet(stateDir)) {
+            f.issue("tok-1", T0);
+            f.lifecycle("tok-1", LifecycleType.REVOKED, at(days(10)), b -> { });
+            TokenUsageEvent use = Pipeline.usage("same-use", "tok-1", at(days(11))).setCount(3)
+                    .setOutcome(UsageOutcome.DENIED_REVOKED).build();
+            f.usageEvent(use).usageEvent(use);
+            assertEquals(1, f.newAlerts(AlertType.REVOKED_TOKEN_USED).size());
+            assertEquals(3L, f.state("tok-1").getActivity().getAttemptsAfterRevocation());
+        }
+    }
+
+    @Test
+    void anExpiredTokenUseNamesTheExpiryAndAnEarlierExpiredEventCounts() {
+        try (Fleet f = new Fleet(stateDir)) {
+            f.issue("tok-1", T0, List.of("repo:read"), at(days(30)));
+            f.lifecycle("tok-1", LifecycleType.EXPIRED, at(days(20)), b -> { });
+            f.use("tok-1", at(days(21)), b -> b.setEventId("late-use").setOutcome(UsageOutcome.DENIED_EXPIRED));
+            TokenAlert a = f.one(AlertType.EXPIRED_TOKEN_USED);
+            assertEquals(at(days(21)), a.getEventTime());
+            assertEquals(at(days(20)).toString(), a.getEvidence().get("expiredAt"));
+            assertEquals(Fleet.alertId(AlertType.EXPIRED_TOKEN_USED, "tok-1", at(days(21)), "late-use"), a.getAlertId());
+            assertEquals(ActionType.INVESTIGATE, a.getAction());
+            assertEquals(0L, f.state("tok-1").getActivity().getAttemptsAfterRevocation(), "not revoked: no residual exposure");
         }
     }
 }

@@ -1,5 +1,8 @@
 package io.tokenpulse.app.detect;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
 import io.tokenpulse.app.Pipeline;
 import io.tokenpulse.avro.AlertType;
 import io.tokenpulse.avro.DeploymentType;
@@ -12,12 +15,14 @@ import io.tokenpulse.avro.TokenPolicy;
 import io.tokenpulse.avro.TokenUsageEvent;
 import io.tokenpulse.avro.UsageOutcome;
 import io.tokenpulse.avro.state.TokenState;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.function.Consumer;
 import org.apache.kafka.streams.test.TestRecord;
 
@@ -114,11 +119,17 @@ final class Fleet implements AutoCloseable {
     /** Alerts written since the last call, the clock tenant's excluded. */
     List<TokenAlert> newAlerts() {
         for (TestRecord<String, TokenAlert> r : p.read(p.topics.alerts())) {
+            if (!r.key().equals(r.value().getTokenId())) {
+                throw new AssertionError("token-alerts is keyed by tokenId: " + r);
+            }
             if (!r.value().getTenant().equals("clock-tenant")) {
                 alerts.add(r.value());
             }
         }
         for (TestRecord<String, RemediationAction> r : p.read(p.topics.actions())) {
+            if (!r.key().equals(r.value().getTokenId())) {
+                throw new AssertionError("token-actions is keyed by tokenId: " + r);
+            }
             if (!r.value().getTenant().equals("clock-tenant")) {
                 actions.add(r.value());
             }
@@ -135,6 +146,48 @@ final class Fleet implements AutoCloseable {
     /** Actions collected while reading alerts. */
     List<RemediationAction> actions() {
         return actions;
+    }
+
+    /**
+     * The one alert of {@code type} written since the last read (others are dropped), after checking what every
+     * alert owes a person: its severity and action, emittedAt on the wall clock, and the RemediationAction that goes
+     * with it on token-actions (same token, action, reason and suggested scopes).
+     */
+    TokenAlert one(AlertType type) {
+        List<TokenAlert> got = newAlerts(type);
+        if (got.size() != 1) {
+            throw new AssertionError("expected exactly one " + type + ", got " + got);
+        }
+        TokenAlert a = got.get(0);
+        assertEquals(AlertFactory.severityFor(type), a.getSeverity(), "severity");
+        assertEquals(Pipeline.NOW, a.getEmittedAt(), "emittedAt is the wall clock");
+        assertFalse(a.getSummary().isBlank(), "a summary sentence");
+        RemediationAction action = actionOf(a);
+        assertEquals(a.getTokenId(), action.getTokenId());
+        assertEquals(a.getTenant(), action.getTenant());
+        assertEquals(a.getAction(), action.getAction());
+        assertEquals(type, action.getReason());
+        assertEquals(a.getSuggestedScopes(), action.getSuggestedScopes());
+        assertEquals(Pipeline.NOW, action.getRequestedAt());
+        return a;
+    }
+
+    /** The action written for {@code alert} (its id is derived from the alert's). */
+    RemediationAction actionOf(TokenAlert alert) {
+        String id = UUID.nameUUIDFromBytes(("action|" + alert.getAlertId()).getBytes(StandardCharsets.UTF_8)).toString();
+        return actions.stream().filter(x -> x.getActionId().equals(id)).findFirst()
+                .orElseThrow(() -> new AssertionError("no action for " + alert + " in " + actions));
+    }
+
+    /** The id a condition must get: state conditions have no discriminator, event conditions the triggering eventId. */
+    static String alertId(AlertType type, String tokenId, Instant eventTime, String discriminator) {
+        return AlertFactory.alertId(type, tokenId, eventTime.toEpochMilli(), discriminator);
+    }
+
+    /** Only the wall clock moves (punctuators run), as in an idle live system. */
+    Fleet wall(Duration d) {
+        p.driver.advanceWallClockTime(d);
+        return this;
     }
 
     TokenState state(String tokenId) {

@@ -9,6 +9,7 @@ import io.tokenpulse.avro.ActionType;
 import io.tokenpulse.avro.AlertType;
 import io.tokenpulse.avro.LifecycleType;
 import io.tokenpulse.avro.TokenAlert;
+import io.tokenpulse.avro.UsageOutcome;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -82,6 +83,43 @@ class OverPrivilegedTest {
             List<TokenAlert> all = f.newAlerts();
             assertEquals(List.of(), all.stream().filter(a -> a.getTokenId().equals("tok-2") && a.getType() == AlertType.OVER_PRIVILEGED).toList());
             assertEquals(1, all.stream().filter(a -> a.getTokenId().equals("tok-2") && a.getType() == AlertType.UNUSED_TOKEN).count());
+        }
+    }
+
+    @Test
+    void theAlertIsTheConditionsOwnAndItsActionNarrowsToTheUsedScopes() {
+        try (Fleet f = new Fleet(stateDir)) {
+            f.issue("tok-1", T0, List.of("repo:read", "repo:write", "repo:admin"), at(days(365)));
+            f.use("tok-1", at(days(30)), b -> b.setScope("repo:read"));
+            f.use("tok-1", at(days(40)), b -> b.setScope("repo:write"));
+            f.use("tok-1", at(days(60)), b -> b.setScope("repo:read").setOutcome(UsageOutcome.DENIED_OTHER));
+            f.use("tok-1", at(days(60)), b -> b.setScope("repo:admin").setOutcome(UsageOutcome.DENIED_SCOPE));
+            f.tick(at(days(90)));
+            TokenAlert a = f.one(AlertType.OVER_PRIVILEGED);
+            assertEquals(at(days(90)), a.getEventTime());
+            assertEquals(Fleet.alertId(AlertType.OVER_PRIVILEGED, "tok-1", at(days(90)), null), a.getAlertId());
+            assertEquals("repo:admin", a.getEvidence().get("unusedScopes"), "a denied use is not a use of the scope");
+            assertEquals(T0.toString(), a.getEvidence().get("observedSince"));
+            assertEquals(List.of("repo:read", "repo:write"), a.getSuggestedScopes());
+            assertEquals(ActionType.NARROW_SCOPES, f.actionOf(a).getAction());
+            assertEquals(List.of("repo:read", "repo:write"), f.actionOf(a).getSuggestedScopes());
+            f.tick(at(days(100)));
+            assertEquals(List.of(), f.newAlerts(AlertType.OVER_PRIVILEGED), "persists: no repeat");
+        }
+    }
+
+    @Test
+    void aTokenUsingAllItsScopesIsNotOverPrivileged() {
+        try (Fleet f = new Fleet(stateDir)) {
+            f.issue("tok-1", T0);
+            f.use("tok-1", at(days(1)), b -> b.setScope("repo:read"));
+            f.use("tok-1", at(days(1)), b -> b.setScope("repo:write"));
+            f.use("tok-1", at(days(89)), b -> b.setScope("repo:read"));
+            f.tick(at(days(91)).minusMillis(1));
+            assertEquals(List.of(), f.newAlerts(AlertType.OVER_PRIVILEGED), "repo:write was used less than 90 days ago");
+            f.tick(at(days(91)));
+            assertEquals(at(days(91)), f.one(AlertType.OVER_PRIVILEGED).getEventTime(),
+                    "exactly 90 days after its last use repo:write is unused");
         }
     }
 }

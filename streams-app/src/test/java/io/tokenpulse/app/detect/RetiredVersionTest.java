@@ -4,6 +4,7 @@ import static io.tokenpulse.app.detect.Fleet.T0;
 import static io.tokenpulse.app.detect.Fleet.at;
 import static io.tokenpulse.app.detect.Fleet.days;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import io.tokenpulse.avro.ActionType;
 import io.tokenpulse.avro.AlertType;
@@ -67,6 +68,58 @@ class RetiredVersionTest {
             f.tick(at(days(4)));
             assertEquals(1, f.newAlerts(AlertType.RETIRED_VERSION_TOKEN).size());
             assertEquals(List.of(), f.p.deadLetters());
+        }
+    }
+
+    @Test
+    void theAlertAsksToRotateAndOnlyTheRetiredVersionsActiveTokensAreFlagged() {
+        try (Fleet f = new Fleet(stateDir)) {
+            f.issue("tok-1", T0);
+            f.lifecycle("tok-other-service", LifecycleType.ISSUED, T0, b -> b.setPrincipal("billing").setScopes(List.of("a"))
+                    .setExpiresAt(at(days(300))));
+            f.lifecycle("tok-other-tenant", LifecycleType.ISSUED, T0, b -> b.setTenant("globex").setScopes(List.of("a"))
+                    .setExpiresAt(at(days(300))));
+            f.lifecycle("tok-unbound", LifecycleType.ISSUED, T0, b -> b.setServiceVersion(null).setScopes(List.of("a"))
+                    .setExpiresAt(at(days(300))));
+            f.deploy("checkout", "1.4.2", DeploymentType.RETIRED, at(days(10)));
+            TokenAlert a = f.one(AlertType.RETIRED_VERSION_TOKEN);
+            assertEquals("tok-1", a.getTokenId());
+            assertEquals(Fleet.alertId(AlertType.RETIRED_VERSION_TOKEN, "tok-1", at(days(10)), null), a.getAlertId());
+            assertEquals("checkout", a.getEvidence().get("service"));
+            assertEquals(at(days(10)).toString(), a.getEvidence().get("retiredAt"));
+            assertEquals(ActionType.ROTATE, f.actionOf(a).getAction());
+        }
+    }
+
+    @Test
+    void aTokenThatEndsIsNoLongerBoundAndARetirementAfterItRaisesNothing() {
+        try (Fleet f = new Fleet(stateDir)) {
+            f.issue("tok-1", T0);
+            f.issue("tok-2", T0, List.of("a"), at(days(8)));
+            f.lifecycle("tok-1", LifecycleType.REVOKED, at(days(5)), b -> { });
+            f.tick(at(days(9)));
+            f.deploy("checkout", "1.4.2", DeploymentType.RETIRED, at(days(10)));
+            f.tick(at(days(11)));
+            assertEquals(List.of(), f.newAlerts(AlertType.RETIRED_VERSION_TOKEN), "revoked, and expired by time");
+        }
+    }
+
+    @Test
+    void aTokenReboundToAnotherVersionLeavesTheRetiredOneAndIsJudgedByItsNewVersion() {
+        try (Fleet f = new Fleet(stateDir)) {
+            f.issue("tok-1", T0);
+            f.deploy("checkout", "1.4.2", DeploymentType.RETIRED, at(days(10)));
+            assertEquals(1, f.newAlerts(AlertType.RETIRED_VERSION_TOKEN).size());
+            // The token is now bound to 2.0.0 (a lifecycle event names the new version): the condition clears
+            f.lifecycle("tok-1", LifecycleType.RENEWED, at(days(11)), b -> b.setServiceVersion("2.0.0")
+                    .setExpiresAt(at(days(80))));
+            f.tick(at(days(12)));
+            assertEquals(List.of(), f.newAlerts(AlertType.RETIRED_VERSION_TOKEN));
+            assertFalse(f.state("tok-1").getActivity().getOpenConditions().containsKey("RETIRED_VERSION_TOKEN"), "cleared");
+            f.deploy("checkout", "2.0.0", DeploymentType.RETIRED, at(days(13)));
+            TokenAlert again = f.one(AlertType.RETIRED_VERSION_TOKEN);
+            assertEquals(at(days(13)), again.getEventTime());
+            assertEquals("2.0.0", again.getEvidence().get("version"));
         }
     }
 }

@@ -2,10 +2,13 @@ package io.tokenpulse.app.detect;
 
 import static io.tokenpulse.app.detect.Fleet.T0;
 import static io.tokenpulse.app.detect.Fleet.at;
+import static io.tokenpulse.app.detect.Fleet.days;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.tokenpulse.avro.ActionType;
 import io.tokenpulse.avro.AlertType;
 import io.tokenpulse.avro.TokenAlert;
+import io.tokenpulse.avro.UsageOutcome;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -59,6 +62,29 @@ class ScopeProbingTest {
             f.issue("tok-1", T0);
             f.denied("tok-1", at(Duration.ofDays(1)), "admin", 10);
             assertEquals(1, f.newAlerts(AlertType.SCOPE_PROBING).size());
+        }
+    }
+
+    @Test
+    void theAlertNamesTheProbedScopesAndAsksForAnInvestigation() {
+        try (Fleet f = new Fleet(stateDir)) {
+            f.issue("tok-1", T0);
+            Duration base = Duration.ofDays(2);
+            f.denied("tok-1", at(base), "s3:DeleteBucket", 4);
+            f.denied("tok-1", at(base.plusSeconds(30)), "iam:CreateUser", 5);
+            // an allowed use and another kind of denial are not probing
+            f.use("tok-1", at(base.plusSeconds(40)), b -> b.setScope("repo:read").setCount(50));
+            f.use("tok-1", at(base.plusSeconds(41)), b -> b.setOutcome(UsageOutcome.DENIED_OTHER).setCount(50));
+            assertEquals(List.of(), f.newAlerts(AlertType.SCOPE_PROBING), "nine DENIED_SCOPE attempts");
+            f.use("tok-1", at(base.plusSeconds(60)), b -> b.setEventId("probe-10").setScope("iam:PassRole")
+                    .setOutcome(UsageOutcome.DENIED_SCOPE));
+            TokenAlert a = f.one(AlertType.SCOPE_PROBING);
+            assertEquals(at(base.plusSeconds(60)), a.getEventTime(), "the first attempt is exactly one window earlier: within it");
+            assertEquals(Fleet.alertId(AlertType.SCOPE_PROBING, "tok-1", at(base.plusSeconds(60)), "probe-10"), a.getAlertId());
+            assertEquals("10", a.getEvidence().get("attempts"));
+            assertEquals("iam:CreateUser,iam:PassRole,s3:DeleteBucket", a.getEvidence().get("probedScopes"));
+            assertEquals("probe-10", a.getEvidence().get("usageEventId"));
+            assertEquals(ActionType.INVESTIGATE, a.getAction());
         }
     }
 }

@@ -6,12 +6,17 @@ import static io.tokenpulse.app.detect.Fleet.days;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.tokenpulse.app.Pipeline;
+import io.tokenpulse.app.config.AppConfig;
 import io.tokenpulse.avro.ActionType;
 import io.tokenpulse.avro.AlertType;
 import io.tokenpulse.avro.Severity;
 import io.tokenpulse.avro.TokenAlert;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -95,6 +100,40 @@ class UnusedTokenTest {
             List<TokenAlert> alerts = f.newAlerts(AlertType.UNUSED_TOKEN);
             assertEquals(1, alerts.size());
             assertEquals(at(days(10)), alerts.get(0).getEventTime());
+        }
+    }
+
+    @Test
+    void anIdleLiveSystemReachesTheDeadlineByWallClockAndDatesTheAlertAtTheDeadline() {
+        // A token whose 90 days end 90 s after the last record (at NOW); then no record at all, only the wall clock moves
+        Instant issued = Pipeline.NOW.minus(days(90)).plusSeconds(90);
+        try (Fleet f = new Fleet(stateDir, Map.of(AppConfig.DETECT_IDLE_AFTER, "PT1M", AppConfig.DETECT_TICK, "PT1S"))) {
+            f.issue("tok-1", issued);
+            f.tick(Pipeline.NOW);
+            f.newAlerts();
+            f.wall(Duration.ofSeconds(59));
+            assertEquals(List.of(), f.newAlerts(AlertType.UNUSED_TOKEN), "not idle for detect.idle.after yet");
+            f.wall(Duration.ofSeconds(30));
+            assertEquals(List.of(), f.newAlerts(AlertType.UNUSED_TOKEN), "idle, but event time is only at the deadline - 1 s");
+            f.wall(Duration.ofSeconds(2));
+            TokenAlert a = f.one(AlertType.UNUSED_TOKEN);
+            assertEquals(issued.plus(days(90)), a.getEventTime(), "dated at the deadline, not at the tick");
+            // the same id as when stream time reaches the deadline: live and replay agree
+            assertEquals(Fleet.alertId(AlertType.UNUSED_TOKEN, "tok-1", issued.plus(days(90)), null), a.getAlertId());
+            f.wall(Duration.ofMinutes(10));
+            assertEquals(List.of(), f.newAlerts(AlertType.UNUSED_TOKEN), "persists: no repeat");
+        }
+    }
+
+    @Test
+    void theActionAsksToRevokeTheForgottenToken() {
+        try (Fleet f = new Fleet(stateDir)) {
+            f.issue("tok-1", T0);
+            f.tick(at(days(90)));
+            TokenAlert a = f.one(AlertType.UNUSED_TOKEN);
+            assertEquals(at(days(90)), a.getEventTime(), "the deadline fires when event time reaches it");
+            assertEquals(ActionType.REVOKE, f.actionOf(a).getAction());
+            assertEquals(List.of(), f.actionOf(a).getSuggestedScopes());
         }
     }
 }

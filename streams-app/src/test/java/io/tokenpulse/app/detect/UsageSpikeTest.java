@@ -5,8 +5,10 @@ import static io.tokenpulse.app.detect.Fleet.at;
 import static io.tokenpulse.app.detect.Fleet.days;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.tokenpulse.avro.ActionType;
 import io.tokenpulse.avro.AlertType;
 import io.tokenpulse.avro.TokenAlert;
+import io.tokenpulse.avro.UsageOutcome;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -56,6 +58,44 @@ class UsageSpikeTest {
             List<TokenAlert> alerts = f.newAlerts(AlertType.USAGE_SPIKE);
             assertEquals(1, alerts.size());
             assertEquals("0.500", alerts.get(0).getEvidence().get("meanPerWindow"));
+        }
+    }
+
+    @Test
+    void aSpikeIsTheConditionsOwnAlertAndLaterSpikesFoldWithinTheCooldown() {
+        try (Fleet f = new Fleet(stateDir)) {
+            f.issue("tok-1", T0);
+            Duration start = days(1);
+            for (int w = 0; w < 10; w++) {
+                f.use("tok-1", at(start.plus(W.multipliedBy(w))), b -> b.setCount(10));
+            }
+            Duration spike = start.plus(W.multipliedBy(10));
+            // all outcomes count
+            f.use("tok-1", at(spike), b -> b.setEventId("burst-1").setCount(200).setOutcome(UsageOutcome.DENIED_SCOPE)
+                    .setScope("admin"));
+            TokenAlert a = f.one(AlertType.USAGE_SPIKE);
+            assertEquals(at(spike), a.getEventTime());
+            assertEquals(Fleet.alertId(AlertType.USAGE_SPIKE, "tok-1", at(spike), "burst-1"), a.getAlertId());
+            assertEquals(at(spike).toString(), a.getEvidence().get("windowStart"));
+            assertEquals("200", a.getEvidence().get("usesInWindow"));
+            assertEquals(ActionType.INVESTIGATE, a.getAction());
+            // the next window spikes too, within the hour: folded
+            f.use("tok-1", at(spike.plus(W)), b -> b.setCount(300));
+            assertEquals(List.of(), f.newAlerts(AlertType.USAGE_SPIKE));
+            // two hours later: mean (100 + 200 + 300) / 34 windows = 17.6, so 500 spikes and alerts again
+            f.use("tok-1", at(spike.plus(W.multipliedBy(24))), b -> b.setCount(500));
+            TokenAlert again = f.one(AlertType.USAGE_SPIKE);
+            assertEquals("1", again.getEvidence().get("foldedSincePreviousAlert"));
+            assertEquals("17.647", again.getEvidence().get("meanPerWindow"));
+        }
+    }
+
+    @Test
+    void aFirstWindowHasNoHistoryToCompareWith() {
+        try (Fleet f = new Fleet(stateDir)) {
+            f.issue("tok-1", T0);
+            f.use("tok-1", at(days(1)), b -> b.setCount(5000));
+            assertEquals(List.of(), f.newAlerts(AlertType.USAGE_SPIKE));
         }
     }
 }

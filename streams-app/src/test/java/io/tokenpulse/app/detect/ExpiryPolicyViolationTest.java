@@ -5,6 +5,7 @@ import static io.tokenpulse.app.detect.Fleet.at;
 import static io.tokenpulse.app.detect.Fleet.days;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.tokenpulse.avro.ActionType;
 import io.tokenpulse.avro.AlertType;
 import io.tokenpulse.avro.LifecycleType;
 import io.tokenpulse.avro.TokenAlert;
@@ -13,8 +14,8 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** EXPIRY_POLICY_VIOLATION and EXPIRING_UNREPLACED. */
-class ExpiryTest {
+/** EXPIRY_POLICY_VIOLATION: issued without expiry, or living longer than maxLifetime (a state condition). */
+class ExpiryPolicyViolationTest {
     @TempDir
     Path stateDir;
 
@@ -29,6 +30,22 @@ class ExpiryTest {
             assertEquals("never", alerts.stream().filter(a -> a.getTokenId().equals("forever")).findFirst().orElseThrow()
                     .getEvidence().get("expiresAt"));
             assertEquals(T0, alerts.get(0).getEventTime());
+        }
+    }
+
+    @Test
+    void theAlertIsDatedAtTheIssueAndAsksToRotate() {
+        try (Fleet f = new Fleet(stateDir)) {
+            f.issue("tok-1", T0, List.of("a"), at(days(91)));
+            TokenAlert a = f.one(AlertType.EXPIRY_POLICY_VIOLATION);
+            assertEquals(T0, a.getEventTime());
+            assertEquals(Fleet.alertId(AlertType.EXPIRY_POLICY_VIOLATION, "tok-1", T0, null), a.getAlertId());
+            assertEquals(T0.toString(), a.getEvidence().get("issuedAt"));
+            assertEquals(at(days(91)).toString(), a.getEvidence().get("expiresAt"));
+            assertEquals("PT2160H", a.getEvidence().get("maxLifetime"));
+            assertEquals(ActionType.ROTATE, f.actionOf(a).getAction());
+            f.tick(at(days(60)));
+            assertEquals(List.of(), f.newAlerts(AlertType.EXPIRY_POLICY_VIOLATION), "persists: no repeat");
         }
     }
 
@@ -48,36 +65,26 @@ class ExpiryTest {
     }
 
     @Test
-    void aTokenExpiringWithinSevenDaysWithoutAReplacementAlertsAtTheWarningTime() {
+    void aRenewalBackWithinTheMaximumClearsItAndAnotherPastItAlertsAgain() {
         try (Fleet f = new Fleet(stateDir)) {
-            f.issue("tok-1", T0, List.of("a"), at(days(60)));
-            f.tick(at(days(53)).minusMillis(1));
-            assertEquals(List.of(), f.newAlerts(AlertType.EXPIRING_UNREPLACED));
-            f.tick(at(days(54)));
-            List<TokenAlert> alerts = f.newAlerts(AlertType.EXPIRING_UNREPLACED);
-            assertEquals(1, alerts.size());
-            assertEquals(at(days(53)), alerts.get(0).getEventTime());
-            assertEquals(at(days(60)).toString(), alerts.get(0).getEvidence().get("expiresAt"));
+            f.issue("tok-1", T0, List.of("a"), at(days(120)));
+            assertEquals(T0, f.one(AlertType.EXPIRY_POLICY_VIOLATION).getEventTime());
+            f.lifecycle("tok-1", LifecycleType.RENEWED, at(days(10)), b -> b.setExpiresAt(at(days(80))));
+            assertEquals(List.of(), f.newAlerts(AlertType.EXPIRY_POLICY_VIOLATION));
+            f.lifecycle("tok-1", LifecycleType.RENEWED, at(days(20)), b -> b.setExpiresAt(null));
+            TokenAlert again = f.one(AlertType.EXPIRY_POLICY_VIOLATION);
+            assertEquals(at(days(20)), again.getEventTime());
+            assertEquals("never", again.getEvidence().get("expiresAt"));
         }
     }
 
     @Test
-    void aReplacementIssuedInTimePreventsTheWarningAndARenewalRearmsIt() {
+    void anEndedTokenIsNotJudged() {
         try (Fleet f = new Fleet(stateDir)) {
-            f.issue("tok-1", T0, List.of("a"), at(days(60)));
-            f.lifecycle("tok-2", LifecycleType.ROTATED, at(days(40)), b -> b.setScopes(List.of("a"))
-                    .setReplacesTokenId("tok-1").setExpiresAt(at(days(100))));
-            f.tick(at(days(59)));
-            assertEquals(List.of(), f.newAlerts(AlertType.EXPIRING_UNREPLACED));
-
-            f.issue("tok-3", T0, List.of("a"), at(days(60)));
-            f.tick(at(days(54)));
-            assertEquals(1, f.newAlerts(AlertType.EXPIRING_UNREPLACED).size());
-            f.lifecycle("tok-3", LifecycleType.RENEWED, at(days(55)), b -> b.setExpiresAt(at(days(80))));
-            f.tick(at(days(74)));
-            List<TokenAlert> again = f.newAlerts(AlertType.EXPIRING_UNREPLACED);
-            assertEquals(1, again.size(), "renewed (cleared), then within the warning again");
-            assertEquals(at(days(73)), again.get(0).getEventTime());
+            f.issue("tok-1", T0, List.of("a"), at(days(30)));
+            f.lifecycle("tok-1", LifecycleType.REVOKED, at(days(10)), b -> { });
+            f.lifecycle("tok-1", LifecycleType.RENEWED, at(days(11)), b -> b.setExpiresAt(at(days(300))));
+            assertEquals(List.of(), f.newAlerts(AlertType.EXPIRY_POLICY_VIOLATION));
         }
     }
 }
