@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Rerunnable benchmarks (not tests). Usage: bench/run.sh [tokens] [usage-events] [idle-tokens-for-tick]
+# 1. throughput through the full pipeline on the local stack vs the raw consume rate, and state bytes per token;
+# 2. the cost of a time-driven tick with a million idle tokens.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+TOKENS="${1:-100000}"; USES="${2:-1000000}"; IDLE="${3:-1000000}"
+echo "== building"
+mvn -q -B -DskipTests package -pl bench -am
+CP="$ROOT/bench/target/lib/*:$ROOT/bench/target/tokenpulse-bench-0.1.0-SNAPSHOT.jar"
+echo "== local stack"
+./tokenpulse up >/dev/null && ./tokenpulse status
+echo "== throughput and state size ($TOKENS tokens, $USES usage events)"
+java -Xmx2g -Dtokenpulse.home="$ROOT/.tokenpulse" -cp "$CP" io.tokenpulse.bench.ThroughputBench "$TOKENS" "$USES"
+echo "== tick cost ($IDLE idle tokens)"
+java -Xmx4g -cp "$CP" io.tokenpulse.bench.TickBench "$IDLE" 200

@@ -1,0 +1,170 @@
+package io.tokenpulse.bench;
+
+import io.tokenpulse.app.TokenPulseApp;
+import io.tokenpulse.app.config.AppConfig;
+import io.tokenpulse.app.detect.DetectionTopology;
+import io.tokenpulse.avro.LifecycleType;
+import io.tokenpulse.avro.TokenLifecycleEvent;
+import io.tokenpulse.avro.TokenUsageEvent;
+import io.tokenpulse.avro.UsageOutcome;
+import io.tokenpulse.avro.state.TokenState;
+import io.tokenpulse.local.TopicSetup;
+import io.tokenpulse.producers.sdk.TokenPulsePublisher;
+import io.tokenpulse.registry.SchemaRegistryClient;
+import io.tokenpulse.registry.SchemaRegistryClients;
+import io.tokenpulse.schemas.TopicDef;
+import io.tokenpulse.serde.AvroSerdes;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.Random;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+
+/**
+ * Sustained usage events per second through the full detection topology on the local stack, next to the raw
+ * consume rate of the same topic on the same broker in the same run, and the state bytes per token.
+ * Run {@code ./tokenpulse up} first; args: tokens (default 100,000), usage events (default 1,000,000).
+ */
+public final class ThroughputBench {
+    public static void main(String[] args) throws Exception {
+        int tokens = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
+        int uses = args.length > 1 ? Integer.parseInt(args[1]) : 1_000_000;
+        Path home = Path.of(System.getProperty("tokenpulse.home", ".tokenpulse"));
+        String run = "bench" + System.currentTimeMillis();
+        Map<TopicDef, String> names = new EnumMap<>(TopicDef.class);
+        for (TopicDef t : TopicDef.values()) {
+            names.put(t, run + "-" + t.defaultName());
+        }
+        Map<String, String> settings = new HashMap<>();
+        names.forEach((t, n) -> settings.put(AppConfig.TOPIC_PREFIX + t.key(), n));
+        settings.put(AppConfig.APPLICATION_ID, run);
+        Path stateDir = Files.createTempDirectory("tokenpulse-bench");
+        settings.put(AppConfig.STATE_DIR, stateDir.toString());
+        AppConfig config = AppConfig.load(Optional.empty(), Optional.of(home.resolve("stack.properties")), System.getenv(), settings);
+        System.out.printf("broker %s, registry %s, %,d tokens, %,d usage events, guarantee %s, %d stream thread(s)%n",
+                config.bootstrapServers(), config.registry().url(), tokens, uses, config.processingGuarantee(), config.numThreads());
+
+        Properties client = new Properties();
+        client.putAll(config.kafkaClientProperties());
+        try (Admin admin = Admin.create(client)) {
+            TopicSetup.ensureTopics(admin, names, 6);
+        }
+        SchemaRegistryClient registry = SchemaRegistryClients.fromConfig(config.registry().clientConfig());
+
+        // 1. Load the topics (not part of the measured pipeline rate).
+        long loadStart = System.nanoTime();
+        Instant t0 = Instant.now().minus(Duration.ofDays(2));
+        Random random = new Random(7);
+        try (TokenPulsePublisher publisher = TokenPulsePublisher.create(client, registry, names)) {
+            for (int i = 0; i < tokens; i++) {
+                publisher.lifecycle(TokenLifecycleEvent.newBuilder().setEventId("l" + i).setTokenId("tok-" + i).setTenant("bench")
+                        .setType(LifecycleType.ISSUED).setOccurredAt(t0).setPrincipal("svc-" + (i % 50)).setServiceVersion("1.0")
+                        .setScopes(List.of("repo:read", "repo:write")).setExpiresAt(t0.plus(Duration.ofDays(60)))
+                        .setIssuer("internal").build());
+            }
+            long span = Duration.ofDays(1).toMillis();
+            for (int i = 0; i < uses; i++) {
+                int tok = random.nextInt(tokens);
+                publisher.usage(TokenUsageEvent.newBuilder().setEventId("u" + i).setTokenId("tok-" + tok).setTenant("bench")
+                        .setOccurredAt(t0.plusMillis(Duration.ofHours(1).toMillis() + (long) i * span / uses))
+                        .setPrincipal("svc-" + (tok % 50)).setServiceVersion("1.0").setScope(random.nextInt(10) == 0 ? "repo:write" : "repo:read")
+                        .setOutcome(UsageOutcome.ALLOWED).setSourceIp("10.0." + (tok % 4) + "." + random.nextInt(255))
+                        .setUserAgent("svc/1.0").setCount(1).build());
+                if ((i + 1) % 250_000 == 0) {
+                    System.err.printf("... %,d usage events produced%n", i + 1);
+                }
+            }
+            publisher.flush();
+        }
+        double loadSeconds = (System.nanoTime() - loadStart) / 1e9;
+        System.out.printf("produce (SDK, idempotent, acks=all, zstd): %,d events in %.1f s = %,.0f events/s%n",
+                tokens + uses, loadSeconds, (tokens + uses) / loadSeconds);
+
+        // 2. Raw consume rate of the usage topic on the same broker: bytes only, no deserialization.
+        Properties raw = new Properties();
+        raw.putAll(client);
+        raw.put(ConsumerConfig.GROUP_ID_CONFIG, run + "-raw");
+        raw.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        raw.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        long rawCount = 0;
+        long rawStart = System.nanoTime();
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(raw, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            consumer.subscribe(List.of(names.get(TopicDef.USAGE)));
+            while (rawCount < uses) {
+                rawCount += consumer.poll(Duration.ofMillis(500)).count();
+            }
+        }
+        double rawSeconds = (System.nanoTime() - rawStart) / 1e9;
+        System.out.printf("raw consume of %s: %,d records in %.1f s = %,.0f records/s%n", names.get(TopicDef.USAGE), rawCount,
+                rawSeconds, rawCount / rawSeconds);
+
+        // 3. The full pipeline: from RUNNING until the app's committed offsets reach the end of both inputs.
+        try (TokenPulseApp app = TokenPulseApp.create(config, registry, java.time.Clock.systemUTC()).start();
+             Admin admin = Admin.create(client)) {
+            app.awaitRunning(Duration.ofMinutes(2));
+            long start = System.nanoTime();
+            List<String> inputs = List.of(names.get(TopicDef.LIFECYCLE), names.get(TopicDef.USAGE));
+            Map<TopicPartition, Long> ends = admin.listOffsets(admin.describeTopics(inputs).allTopicNames().get().values().stream()
+                    .flatMap(d -> d.partitions().stream().map(p -> new TopicPartition(d.name(), p.partition())))
+                    .collect(Collectors.toMap(tp -> tp, tp -> OffsetSpec.latest()))).all().get().entrySet().stream()
+                    .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().offset()));
+            long total = ends.values().stream().mapToLong(Long::longValue).sum();
+            long done = 0;
+            long lastReport = System.nanoTime();
+            while (done < total) {
+                Thread.sleep(500);
+                Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(run)
+                        .partitionsToOffsetAndMetadata().get();
+                done = ends.keySet().stream().mapToLong(tp -> Optional.ofNullable(committed.get(tp)).map(OffsetAndMetadata::offset).orElse(0L)).sum();
+                if (System.nanoTime() - lastReport > 10_000_000_000L) {
+                    lastReport = System.nanoTime();
+                    System.err.printf("... pipeline %,d of %,d records (%.0f/s)%n", done, total, done / ((System.nanoTime() - start) / 1e9));
+                }
+            }
+            double seconds = (System.nanoTime() - start) / 1e9;
+            System.out.printf("pipeline (validation, token processor, detection, exactly-once): %,d records in %.1f s = %,.0f records/s"
+                    + " (%.0f%% of the raw consume rate)%n", total, seconds, total / seconds, 100.0 * (total / seconds) / (rawCount / rawSeconds));
+
+            // 4. State bytes per token.
+            ReadOnlyKeyValueStore<String, TokenState> store = app.streams().store(StoreQueryParameters.fromNameAndType(
+                    DetectionTopology.TOKEN_STORE, QueryableStoreTypes.keyValueStore()));
+            var serde = AvroSerdes.value(TokenState.class, registry);
+            long count = 0;
+            long bytes = 0;
+            try (KeyValueIterator<String, TokenState> it = store.all()) {
+                while (it.hasNext()) {
+                    var kv = it.next();
+                    count++;
+                    bytes += kv.key.length() + serde.serializer().serialize(run + "-token-state-changelog", kv.value).length;
+                }
+            }
+            long disk;
+            try (Stream<Path> files = Files.walk(stateDir)) {
+                disk = files.filter(Files::isRegularFile).filter(p -> p.toString().contains(DetectionTopology.TOKEN_STORE))
+                        .mapToLong(p -> p.toFile().length()).sum();
+            }
+            System.out.printf("state: %,d tokens, %.0f bytes per token serialized (key + Avro value), %.0f bytes per token in"
+                    + " RocksDB files of %s (before compaction)%n", count, (double) bytes / count, (double) disk / count,
+                    DetectionTopology.TOKEN_STORE);
+        }
+    }
+}
