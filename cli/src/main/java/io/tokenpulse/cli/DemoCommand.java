@@ -32,17 +32,12 @@ import picocli.CommandLine.Option;
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = {"The whole product in one command: starts the local stack ('up'), runs the pipeline, and feeds it a small live fleet (tenant 'demo', with a policy in minutes instead of months) in which every few seconds a token misbehaves. Prints what it is doing, every alert as it is raised, and a summary every 15 s. Ctrl-C (or --duration) stops the generator, the pipeline and the stack, leaving no process behind."})
 final class DemoCommand implements Callable<Integer> {
-    @Option(names = "--rate", description = "Healthy usage events per second (default: ${DEFAULT-VALUE}).")
-    double rate = 20;
-
-    @Option(names = "--duration", description = "Stop by itself after this long, ISO-8601 (e.g. PT5M; default: until Ctrl-C).")
-    Duration duration;
+    @picocli.CommandLine.Mixin
+    FleetOptions fleet;
 
     @Option(names = "--keep-stack", description = "Leave the local stack running afterwards (then stop it with 'down').")
     boolean keepStack;
 
-    @Option(names = "--seed", description = "Seed of the generator (default: ${DEFAULT-VALUE}).")
-    long seed = 42;
 
     @Override
     public Integer call() throws Exception {
@@ -71,8 +66,8 @@ final class DemoCommand implements Callable<Integer> {
             props.putAll(config.kafkaClientProperties());
             Map<TopicDef, String> names = new EnumMap<>(config.topicNames());
             r.publisher = TokenPulsePublisher.create(props, r.registry, names);
-            r.generator = new DemoGenerator(r.publisher, rate, seed, Clock.systemUTC());
-            say("Generating a live fleet for tenant '" + DemoGenerator.TENANT + "' at ~" + (int) rate
+            r.generator = new DemoGenerator(r.publisher, fleet.rate, fleet.seed, Clock.systemUTC());
+            say("Generating a live fleet for tenant '" + DemoGenerator.TENANT + "' at ~" + (int) fleet.rate
                     + " events/s; a misbehaving token every 8 s. Alerts follow as the pipeline finds them:");
             r.generatorThread = new Thread(r.generator, "demo-generator");
             r.generatorThread.setDaemon(true);
@@ -94,7 +89,7 @@ final class DemoCommand implements Callable<Integer> {
             r.tailThread.setDaemon(true);
             r.tailThread.start();
 
-            long end = duration == null ? Long.MAX_VALUE : System.nanoTime() + duration.toNanos();
+            long end = fleet.duration == null ? Long.MAX_VALUE : System.nanoTime() + fleet.duration.toNanos();
             while (!stopping.get() && System.nanoTime() < end) {
                 if (done.await(Math.min(15_000, Math.max(1, (end - System.nanoTime()) / 1_000_000)), TimeUnit.MILLISECONDS)) {
                     break;

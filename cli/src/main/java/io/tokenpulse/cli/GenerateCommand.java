@@ -5,27 +5,20 @@ import io.tokenpulse.producers.sdk.TokenPulsePublisher;
 import io.tokenpulse.registry.SchemaRegistryClient;
 import io.tokenpulse.registry.SchemaRegistryClients;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.Properties;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 
 @Command(name = "generate", mixinStandardHelpOptions = true,
         description = {"Publish the demo's live fleet (tenant 'demo') continuously until Ctrl-C or --duration, against any cluster. The compose stack runs it as its generator."})
 final class GenerateCommand implements Callable<Integer> {
+    @picocli.CommandLine.Mixin
+    FleetOptions fleet;
+
     @Mixin
     ConnectionOptions connection;
 
-    @Option(names = "--rate", description = "Healthy usage events per second (default: ${DEFAULT-VALUE}).")
-    double rate = 20;
-
-    @Option(names = "--duration", description = "Stop after this long, ISO-8601 (default: until Ctrl-C).")
-    Duration duration;
-
-    @Option(names = "--seed", description = "Seed of the generator (default: ${DEFAULT-VALUE}).")
-    long seed = 42;
 
     @Override
     public Integer call() throws Exception {
@@ -34,7 +27,7 @@ final class GenerateCommand implements Callable<Integer> {
         props.putAll(config.kafkaClientProperties());
         try (SchemaRegistryClient registry = SchemaRegistryClients.fromConfig(config.registry().clientConfig());
              TokenPulsePublisher publisher = TokenPulsePublisher.create(props, registry, config.topicNames())) {
-            DemoGenerator generator = new DemoGenerator(publisher, rate, seed, Clock.systemUTC());
+            DemoGenerator generator = new DemoGenerator(publisher, fleet.rate, fleet.seed, Clock.systemUTC());
             Thread worker = new Thread(generator, "generator");
             Runtime.getRuntime().addShutdownHook(new Thread(generator::stop));
             worker.start();
@@ -42,7 +35,7 @@ final class GenerateCommand implements Callable<Integer> {
             while (worker.isAlive()) {
                 worker.join(10_000);
                 System.err.printf("... %,d events published (%d failed)%n", generator.published(), generator.failed());
-                if (duration != null && System.nanoTime() - start >= duration.toNanos()) {
+                if (fleet.duration != null && System.nanoTime() - start >= fleet.duration.toNanos()) {
                     generator.stop();
                 }
             }

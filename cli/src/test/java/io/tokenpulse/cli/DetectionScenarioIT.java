@@ -7,15 +7,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tokenpulse.app.TokenPulseApp;
 import io.tokenpulse.app.config.AppConfig;
 import io.tokenpulse.local.testing.RealKafkaAndRegistry;
-import io.tokenpulse.schemas.TopicDef;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -52,23 +48,8 @@ class DetectionScenarioIT {
      * alert may come twice.
      */
     private Map<String, String> run(String name, boolean restartMidway) throws Exception {
-        Map<TopicDef, String> topics = RealKafkaAndRegistry.uniqueTopicNames("scenario-" + name);
-        STACK.createTopics(topics, 3);
-        Map<String, String> settings = new HashMap<>();
-        topics.forEach((t, n) -> settings.put(AppConfig.TOPIC_PREFIX + t.key(), n));
-        settings.put(AppConfig.APPLICATION_ID, RealKafkaAndRegistry.unique("scenario-app"));
-        settings.put(AppConfig.STATE_DIR, dir.resolve(name).toString());
-        settings.put(AppConfig.DETECT_IDLE_AFTER, "PT2S");
-        settings.put(AppConfig.DETECT_TICK, "PT1S");
-        List<String> common = new ArrayList<>(List.of("-b", STACK.bootstrapServers(), "-r", STACK.registryUrl()));
-        settings.forEach((k, v) -> {
-            common.add("--set");
-            common.add(k + "=" + v);
-        });
-        settings.put(AppConfig.BOOTSTRAP_SERVERS, STACK.bootstrapServers());
-        settings.put(AppConfig.REGISTRY_URL, STACK.registryUrl());
-        AppConfig config = AppConfig.load(Optional.empty(), Optional.empty(), Map.of(), settings);
-
+        StackApp stackApp = new StackApp(STACK, "scenario-" + name, dir.resolve(name));
+        AppConfig config = stackApp.config;
         TokenPulseApp app = TokenPulseApp.create(config).start();
         try {
             app.awaitRunning(Duration.ofSeconds(60));
@@ -77,9 +58,7 @@ class DetectionScenarioIT {
                 parts = files.filter(p -> p.toString().endsWith(".jsonl")).sorted().toList();
             }
             for (Path part : parts) {
-                List<String> args = new ArrayList<>(List.of("publish", "--format", "jsonl", part.toString()));
-                args.addAll(common);
-                CliRun published = CliRun.of(args.toArray(String[]::new));
+                CliRun published = stackApp.cli("publish", "--format", "jsonl", part.toString());
                 assertEquals(0, published.exitCode, part + ": " + published);
                 // Let the pipeline settle: idle tasks catch up with the instance's event time (detect.idle.after).
                 Thread.sleep(6_000);
@@ -89,9 +68,7 @@ class DetectionScenarioIT {
                     app.awaitRunning(Duration.ofSeconds(60));
                 }
             }
-            List<String> args = new ArrayList<>(List.of("alerts", "--from-beginning", "--json", "--idle-timeout", "8"));
-            args.addAll(common);
-            CliRun read = CliRun.of(args.toArray(String[]::new));
+            CliRun read = stackApp.cli("alerts", "--from-beginning", "--json", "--idle-timeout", "8");
             assertEquals(0, read.exitCode, read.toString());
             Map<String, String> ids = new TreeMap<>();
             for (String line : read.out.split("\n")) {

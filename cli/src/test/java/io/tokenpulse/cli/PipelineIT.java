@@ -16,10 +16,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -51,22 +49,9 @@ class PipelineIT {
     @Test
     void jsonLinesFlowToStateAndAlertsWhileBadRecordsGoToTheDeadLetterTopic() throws Exception {
         // Given: SPEC's topics under unique names, and the app running on them
-        Map<TopicDef, String> topics = RealKafkaAndRegistry.uniqueTopicNames("pipeline");
-        STACK.createTopics(topics, 3);
-        List<String> common = new ArrayList<>(List.of("-b", STACK.bootstrapServers(), "-r", STACK.registryUrl()));
-        Map<String, String> settings = new HashMap<>();
-        topics.forEach((t, name) -> settings.put(AppConfig.TOPIC_PREFIX + t.key(), name));
-        settings.put(AppConfig.APPLICATION_ID, RealKafkaAndRegistry.unique("pipeline-app"));
-        settings.put(AppConfig.STATE_DIR, dir.resolve("state").toString());
-        settings.put(AppConfig.DETECT_IDLE_AFTER, "PT2S");
-        settings.put(AppConfig.DETECT_TICK, "PT1S");
-        settings.forEach((k, v) -> {
-            common.add("--set");
-            common.add(k + "=" + v);
-        });
-        settings.put(AppConfig.BOOTSTRAP_SERVERS, STACK.bootstrapServers());
-        settings.put(AppConfig.REGISTRY_URL, STACK.registryUrl());
-        AppConfig config = AppConfig.load(Optional.empty(), Optional.empty(), Map.of(), settings);
+        StackApp stackApp = new StackApp(STACK, "pipeline", dir.resolve("state"));
+        Map<TopicDef, String> topics = stackApp.topics;
+        AppConfig config = stackApp.config;
 
         try (TokenPulseApp app = TokenPulseApp.create(config).start()) {
             app.awaitRunning(Duration.ofSeconds(60));
@@ -85,9 +70,7 @@ class PipelineIT {
                             + "\"occurredAt\":\"2026-11-01T10:00:00Z\",\"scopes\":[\"x:y\"],\"issuer\":\"vault\"}",
                     "{\"kind\":\"usage\",\"eventId\":\"u2\",\"tokenId\":\"tok-1\",\"tenant\":\"acme\",\"occurredAt\":\"2026-11-01T10:06:00Z\","
                             + "\"scope\":\"repo:read\",\"outcome\":\"ALLOWED\",\"principal\":\"intruder\"}") + "\n");
-            List<String> publish = new ArrayList<>(List.of("publish", "--format", "jsonl", input.toString()));
-            publish.addAll(common);
-            CliRun published = CliRun.of(publish.toArray(String[]::new));
+            CliRun published = stackApp.cli("publish", "--format", "jsonl", input.toString());
             assertEquals(2, published.exitCode, published.toString());
             assertTrue(published.out.contains("Published 4, rejected 1, failed to send 0"), published.toString());
             assertTrue(published.err.contains("rejected line 3: not valid JSON"), published.toString());
@@ -107,8 +90,7 @@ class PipelineIT {
             Path more = dir.resolve("more.jsonl");
             Files.writeString(more, "{\"kind\":\"usage\",\"eventId\":\"u3\",\"tokenId\":\"tok-1\",\"tenant\":\"acme\","
                     + "\"occurredAt\":\"2026-11-01T10:07:00Z\",\"scope\":\"repo:write\",\"outcome\":\"ALLOWED\",\"principal\":\"checkout\"}\n");
-            publish.set(3, more.toString());
-            assertEquals(0, CliRun.of(publish.toArray(String[]::new)).exitCode);
+            assertEquals(0, stackApp.cli("publish", "--format", "jsonl", more.toString()).exitCode);
 
             // Then: the dead-letter topic holds exactly the two bad records, original bytes and reasons
             List<ConsumerRecord<byte[], byte[]>> dead = readAll(topics.get(TopicDef.DLQ), 2, Duration.ofSeconds(60));
@@ -131,9 +113,7 @@ class PipelineIT {
             assertEquals(java.time.Instant.parse("2026-11-01T10:00:00Z"), awaitState(store, "tok-2", s -> true).getIssuedAt());
 
             // ... and the alerts, read back through the CLI as SPEC-named JSON
-            List<String> alerts = new ArrayList<>(List.of("alerts", "--from-beginning", "--json", "--idle-timeout", "5"));
-            alerts.addAll(common);
-            CliRun read = CliRun.of(alerts.toArray(String[]::new));
+            CliRun read = stackApp.cli("alerts", "--from-beginning", "--json", "--idle-timeout", "5");
             assertEquals(0, read.exitCode, read.toString());
             List<JsonNode> lines = new ArrayList<>();
             for (String line : read.out.split("\n")) {

@@ -1,0 +1,50 @@
+package io.tokenpulse.cli;
+
+import io.tokenpulse.app.config.AppConfig;
+import io.tokenpulse.local.testing.RealKafkaAndRegistry;
+import io.tokenpulse.schemas.TopicDef;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * One app's worth of the shared real broker and registry: SPEC's topics under unique names, a unique application
+ * id and state dir, fast idle detection, and the same settings as CLI flags, so the app and the CLI commands of a
+ * test talk about the same topics.
+ */
+final class StackApp {
+    final Map<TopicDef, String> topics;
+    final AppConfig config;
+    private final List<String> cliArgs;
+
+    StackApp(RealKafkaAndRegistry stack, String name, Path stateDir) {
+        topics = RealKafkaAndRegistry.uniqueTopicNames(name);
+        stack.createTopics(topics, 3);
+        Map<String, String> settings = new HashMap<>();
+        topics.forEach((t, n) -> settings.put(AppConfig.TOPIC_PREFIX + t.key(), n));
+        settings.put(AppConfig.APPLICATION_ID, RealKafkaAndRegistry.unique(name + "-app"));
+        settings.put(AppConfig.STATE_DIR, stateDir.toString());
+        // Idle tasks catch up with the instance's event time after 2 s instead of 30 s.
+        settings.put(AppConfig.DETECT_IDLE_AFTER, "PT2S");
+        settings.put(AppConfig.DETECT_TICK, "PT1S");
+        List<String> args = new ArrayList<>(List.of("-b", stack.bootstrapServers(), "-r", stack.registryUrl()));
+        settings.forEach((k, v) -> {
+            args.add("--set");
+            args.add(k + "=" + v);
+        });
+        cliArgs = List.copyOf(args);
+        settings.put(AppConfig.BOOTSTRAP_SERVERS, stack.bootstrapServers());
+        settings.put(AppConfig.REGISTRY_URL, stack.registryUrl());
+        config = AppConfig.load(Optional.empty(), Optional.empty(), Map.of(), settings);
+    }
+
+    /** Runs a CLI command against this app's topics: {@code command} then the connection flags. */
+    CliRun cli(String... command) {
+        List<String> all = new ArrayList<>(List.of(command));
+        all.addAll(cliArgs);
+        return CliRun.of(all.toArray(String[]::new));
+    }
+}
