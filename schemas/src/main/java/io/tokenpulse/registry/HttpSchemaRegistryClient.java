@@ -28,6 +28,7 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
     private static final Logger LOG = LoggerFactory.getLogger(HttpSchemaRegistryClient.class);
     private static final String CONTENT_TYPE = "application/vnd.schemaregistry.v1+json";
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final long MAX_BACKOFF_MS = 10_000;
 
     private final RegistryConfig config;
     private final HttpClient http;
@@ -37,7 +38,11 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
 
     public HttpSchemaRegistryClient(RegistryConfig config) {
         this.config = config;
-        this.http = HttpClient.newBuilder().connectTimeout(config.connectTimeout()).build();
+        this.http = HttpClient.newBuilder()
+                .connectTimeout(config.connectTimeout())
+                // Plain HTTP/1.1: the JDK's default h2c upgrade attempt confuses some registries and proxies.
+                .version(HttpClient.Version.HTTP_1_1)
+                .build();
         this.authorization = config.bearerToken().map(t -> "Bearer " + t)
                 .or(() -> config.basicAuthUserInfo().map(u -> "Basic "
                         + Base64.getEncoder().encodeToString(u.getBytes(StandardCharsets.UTF_8))))
@@ -116,7 +121,7 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
 
     @Override
     public String describe() {
-        return String.join(",", config.urls());
+        return config.urls().stream().map(RegistryConfig::redact).collect(java.util.stream.Collectors.joining(","));
     }
 
     @Override
@@ -139,40 +144,63 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
         return URLEncoder.encode(subject, StandardCharsets.UTF_8).replace("+", "%20");
     }
 
-    /** One logical call: retries per URL on transient failures, then the next URL. */
+    /**
+     * One logical call. Each round tries every URL in turn (the next one when a node is unreachable or
+     * overloaded); rounds are separated by an exponential backoff. A 4xx answer is final: asking again will not help.
+     */
     private JsonNode call(String method, String path, String body, String what) {
         RegistryException last = null;
-        for (String base : config.urls()) {
-            long backoff = config.initialBackoff().toMillis();
-            for (int attempt = 0; attempt <= config.maxRetries(); attempt++) {
-                if (attempt > 0) {
-                    sleep(backoff);
-                    backoff *= 2;
-                }
+        long backoff = config.initialBackoff().toMillis();
+        int rounds = config.maxRetries() + 1;
+        for (int round = 1; round <= rounds; round++) {
+            if (round > 1) {
+                sleep(backoff);
+                backoff = Math.min(backoff * 2, MAX_BACKOFF_MS);
+            }
+            for (String base : config.urls()) {
+                String shown = RegistryConfig.redact(base);
+                HttpResponse<String> response;
                 try {
-                    HttpResponse<String> response = http.send(request(base + path, method, body), HttpResponse.BodyHandlers.ofString());
-                    int status = response.statusCode();
-                    if (status >= 200 && status < 300) {
-                        return JSON.readTree(response.body());
-                    }
-                    RegistryException failure = failure(base, what, status, response.body());
-                    if (status < 500 && status != 429) {
-                        throw failure; // the registry understood and refused: asking again will not help
-                    }
-                    last = failure;
-                    LOG.warn("Schema registry {} answered {} to '{}' (attempt {} of {})", base, status, what, attempt + 1,
-                            config.maxRetries() + 1);
+                    response = http.send(request(base + path, method, body), HttpResponse.BodyHandlers.ofString());
                 } catch (IOException e) {
-                    last = new RegistryException("cannot " + what + ": schema registry " + base + " is unreachable: " + e.getMessage(), -1, e);
-                    LOG.warn("Schema registry {} unreachable for '{}' (attempt {} of {}): {}", base, what, attempt + 1,
-                            config.maxRetries() + 1, e.getMessage());
+                    last = new RegistryException("cannot " + what + ": schema registry " + shown + " is unreachable: " + e, -1, e);
+                    LOG.warn("Schema registry {} unreachable for '{}' (round {} of {}): {}", shown, what, round, rounds, e.toString());
+                    continue;
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
-                    throw new RegistryException("interrupted while trying to " + what + " at " + base, -1, e);
+                    throw new RegistryException("interrupted while trying to " + what + " at " + shown, -1, e);
                 }
+                int status = response.statusCode();
+                if (status >= 200 && status < 300) {
+                    return parse(response.body(), shown, what);
+                }
+                RegistryException failure = failure(shown, what, status, response.body());
+                if (!retriable(status)) {
+                    throw failure;
+                }
+                last = failure;
+                LOG.warn("Schema registry {} answered HTTP {} to '{}' (round {} of {})", shown, status, what, round, rounds);
             }
         }
         throw last;
+    }
+
+    private static boolean retriable(int status) {
+        return status >= 500 || status == 429;
+    }
+
+    private static JsonNode parse(String body, String shown, String what) {
+        try {
+            return JSON.readTree(body);
+        } catch (IOException e) {
+            // A 2xx that is not JSON is a wrong URL (a proxy page, a UI), not a transient failure: do not retry.
+            throw new RegistryException("cannot " + what + ": schema registry " + shown + " answered with something that is not JSON: "
+                    + abbreviate(body), 200, e);
+        }
+    }
+
+    private static String abbreviate(String text) {
+        return text == null || text.length() <= 200 ? String.valueOf(text) : text.substring(0, 200) + "...";
     }
 
     private HttpRequest request(String url, String method, String body) {
@@ -197,8 +225,8 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
             if (error.has("error_code") || error.has("message")) {
                 detail = "error_code " + error.path("error_code").asText("?") + ": " + error.path("message").asText("");
             }
-        } catch (IOException ignored) {
-            // not JSON: keep the raw body as the detail
+        } catch (IOException notJson) {
+            detail = abbreviate(body); // an HTML error page from a proxy, say: keep it short
         }
         return new RegistryException("cannot " + what + " at schema registry " + base + ": HTTP " + status + " (" + detail + ")", status, null);
     }

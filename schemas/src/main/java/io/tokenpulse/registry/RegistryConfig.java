@@ -30,6 +30,19 @@ public record RegistryConfig(List<String> urls, Optional<String> basicAuthUserIn
             throw new IllegalArgumentException("a schema registry URL is required");
         }
         urls = urls.stream().map(u -> u.endsWith("/") ? u.substring(0, u.length() - 1) : u).toList();
+        for (String u : urls) {
+            if (!u.startsWith("http://") && !u.startsWith("https://")) {
+                throw new IllegalArgumentException("schema registry URL must start with http:// or https://, got " + redact(u));
+            }
+        }
+        if (maxRetries < 0) {
+            throw new IllegalArgumentException(MAX_RETRIES + " must not be negative, got " + maxRetries);
+        }
+    }
+
+    /** The URL without any {@code user:password@} part, for messages and logs. */
+    public static String redact(String url) {
+        return url.replaceFirst("^(https?://)[^/@]*@", "$1***@");
     }
 
     public static RegistryConfig of(String url) {
@@ -67,7 +80,7 @@ public record RegistryConfig(List<String> urls, Optional<String> basicAuthUserIn
     /** Never prints credentials. */
     @Override
     public String toString() {
-        return "RegistryConfig[urls=" + urls + ", auth=" + (bearerToken.isPresent() ? "bearer" : basicAuthUserInfo.isPresent() ? "basic" : "none")
+        return "RegistryConfig[urls=" + urls.stream().map(RegistryConfig::redact).toList() + ", auth=" + (bearerToken.isPresent() ? "bearer" : basicAuthUserInfo.isPresent() ? "basic" : "none")
                 + ", connectTimeout=" + connectTimeout + ", requestTimeout=" + requestTimeout + ", maxRetries=" + maxRetries + "]";
     }
 }

@@ -5,8 +5,9 @@ import io.tokenpulse.schemas.AvroTrust;
 import java.io.IOException;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import org.apache.avro.AvroRuntimeException;
+import org.apache.avro.AvroTypeException;
 import org.apache.avro.Schema;
+import org.apache.avro.SchemaCompatibility;
 import org.apache.avro.generic.GenericDatumReader;
 import org.apache.avro.io.BinaryDecoder;
 import org.apache.avro.io.DatumReader;
@@ -27,7 +28,11 @@ final class AvroReader<T> {
     private final SchemaRegistryClient registry;
     private final Schema readerSchema;
     private final boolean specific;
-    private final Map<Integer, DatumReader<T>> readers = new ConcurrentHashMap<>();
+    private final Map<Integer, Writer<T>> readers = new ConcurrentHashMap<>();
+
+    /** A writer schema and the reader that resolves it to ours. */
+    private record Writer<T>(Schema schema, DatumReader<T> reader) {
+    }
 
     AvroReader(SchemaRegistryClient registry, Schema readerSchema, boolean specific) {
         this.registry = registry;
@@ -40,31 +45,39 @@ final class AvroReader<T> {
             return null;
         }
         int id = WireFormat.schemaId(topic, data);
-        DatumReader<T> reader = readers.computeIfAbsent(id, i -> reader(topic, i));
+        // A failed lookup is not cached: a registry that was briefly unreachable is asked again next record.
+        Writer<T> writer = readers.computeIfAbsent(id, i -> writer(topic, i));
+        BinaryDecoder decoder = DecoderFactory.get().binaryDecoder(data, WireFormat.HEADER_SIZE, data.length - WireFormat.HEADER_SIZE, null);
         try {
-            BinaryDecoder decoder = DecoderFactory.get().binaryDecoder(data, WireFormat.HEADER_SIZE,
-                    data.length - WireFormat.HEADER_SIZE, null);
-            return reader.read(null, decoder);
-        } catch (IOException | AvroRuntimeException | IndexOutOfBoundsException | ClassCastException e) {
+            return writer.reader().read(null, decoder);
+        } catch (AvroTypeException e) {
+            throw resolutionFailure(topic, id, writer.schema(), e);
+        } catch (IOException | RuntimeException e) {
+            // Avro reports truncated or garbled input as EOF, negative lengths, bad union indexes, ...
             throw new SerializationException("cannot read a " + readerSchema.getFullName() + " (writer schema id " + id
-                    + ") from a record of topic " + topic + ": corrupt or mismatched payload: " + e, e);
+                    + ") from a record of topic " + topic + ": corrupt payload (" + e + ")", e);
         }
     }
 
-    private DatumReader<T> reader(String topic, int id) {
-        Schema writer;
+    private Writer<T> writer(String topic, int id) {
+        Schema schema;
         try {
-            writer = registry.getById(id);
+            schema = registry.getById(id);
         } catch (RuntimeException e) {
-            throw new SerializationException("unknown schema id " + id + " in a record of topic " + topic
+            throw new SerializationException("unknown schema id " + id + " in record of topic " + topic
                     + " (registry " + registry.describe() + "): " + e.getMessage(), e);
         }
-        try {
-            return specific ? new SpecificDatumReader<>(writer, readerSchema, SpecificData.getForSchema(readerSchema))
-                    : new GenericDatumReader<>(writer, readerSchema);
-        } catch (AvroRuntimeException e) {
-            throw new SerializationException("writer schema id " + id + " (" + writer.getFullName() + ") in topic " + topic
-                    + " cannot be read as " + readerSchema.getFullName() + ": " + e.getMessage(), e);
-        }
+        DatumReader<T> reader = specific ? new SpecificDatumReader<>(schema, readerSchema, SpecificData.getForSchema(readerSchema))
+                : new GenericDatumReader<>(schema, readerSchema);
+        return new Writer<>(schema, reader);
+    }
+
+    /** Avro resolves lazily, so an incompatible writer shows up on the first read; say which schemas clash and why. */
+    private SerializationException resolutionFailure(String topic, int id, Schema writer, AvroTypeException e) {
+        var compatibility = SchemaCompatibility.checkReaderWriterCompatibility(readerSchema, writer);
+        String why = compatibility.getType() == SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE
+                ? e.getMessage() : compatibility.getResult().getIncompatibilities().toString();
+        return new SerializationException("writer schema id " + id + " (" + writer.getFullName() + ") of a record in topic " + topic
+                + " cannot be resolved to reader schema " + readerSchema.getFullName() + ": " + why, e);
     }
 }

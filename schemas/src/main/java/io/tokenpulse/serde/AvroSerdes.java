@@ -1,6 +1,7 @@
 package io.tokenpulse.serde;
 
 import io.tokenpulse.registry.SchemaRegistryClient;
+import java.util.Map;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serde;
 
@@ -17,5 +18,14 @@ public final class AvroSerdes {
     /** String keys, subject {@code <topic>-key}. */
     public static Serde<String> key(SchemaRegistryClient registry) {
         return new AvroStringSerde(registry, true);
+    }
+
+    /** Serde properties for a registry URL ({@code mock://<scope>} for the in-memory one), auto-registering. */
+    public static Map<String, Object> config(String registryUrl) {
+        return config(registryUrl, true);
+    }
+
+    public static Map<String, Object> config(String registryUrl, boolean autoRegister) {
+        return Map.of(SerdeConfig.REGISTRY_URL, registryUrl, SerdeConfig.AUTO_REGISTER, autoRegister);
     }
 }

@@ -4,11 +4,17 @@ import io.tokenpulse.registry.SchemaRegistryClient;
 import io.tokenpulse.registry.SchemaRegistryClients;
 import java.util.Map;
 
-/** Serde settings read from a Kafka client configuration; names follow Confluent's serializers. */
-final class SerdeConfig {
-    static final String AUTO_REGISTER = "auto.register.schemas";
-    static final String VALUE_TYPE = "specific.avro.value.type";
-    static final String KEY_TYPE = "specific.avro.key.type";
+/**
+ * Serde settings read from a Kafka client configuration; names follow Confluent's serializers, so an
+ * existing Confluent serde configuration works unchanged. Registry connection keys are in
+ * {@link io.tokenpulse.registry.RegistryConfig}.
+ */
+public final class SerdeConfig {
+    public static final String REGISTRY_URL = SchemaRegistryClients.URL_CONFIG;
+    /** Default true; false makes the serializer only look schemas up, for producers that must not change the registry. */
+    public static final String AUTO_REGISTER = "auto.register.schemas";
+    public static final String VALUE_TYPE = "specific.avro.value.type";
+    public static final String KEY_TYPE = "specific.avro.key.type";
 
     private SerdeConfig() {
     }
