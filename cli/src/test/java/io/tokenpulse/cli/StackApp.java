@@ -41,6 +41,15 @@ final class StackApp {
         config = AppConfig.load(Optional.empty(), Optional.empty(), Map.of(), settings);
     }
 
+    /** 'tokenpulse run' on this app's settings as a JVM of its own (so a test can kill it), output to {@code log}. */
+    Process runProcess(Path log) throws java.io.IOException {
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m",
+                "-cp", System.getProperty("java.class.path"), TokenPulseCli.class.getName(), "run"));
+        command.addAll(cliArgs);
+        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    }
+
     /** Runs a CLI command against this app's topics: {@code command} then the connection flags. */
     CliRun cli(String... command) {
         List<String> all = new ArrayList<>(List.of(command));
