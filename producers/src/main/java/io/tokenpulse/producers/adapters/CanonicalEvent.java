@@ -18,6 +18,6 @@ public record CanonicalEvent(TopicDef topic, String key, SpecificRecord value) {
 
     /** The deployments topic's key for a version of a tenant's service. */
     public static String deploymentKey(String tenant, String service, String version) {
-        return tenant + "/" + service + "@" + version;
+        return io.tokenpulse.schemas.Keys.deployment(tenant, service, version);
     }
 }

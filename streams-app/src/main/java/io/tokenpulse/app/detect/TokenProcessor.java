@@ -459,7 +459,7 @@ public final class TokenProcessor implements Processor<String, TokenInput, Strin
 
     /** The deployments topic's key: tenant/service@version (compacted by service and version). */
     public static String versionKey(String tenant, String service, String version) {
-        return tenant + "/" + service + "@" + version;
+        return io.tokenpulse.schemas.Keys.deployment(tenant, service, version);
     }
 
     /**

@@ -78,7 +78,7 @@ public final class Validation {
             p.required("version", e.getVersion());
             // SPEC keys deployments by service and compacts them by service+version: our producers write the key
             // tenant/service@version so compaction keeps every version's latest event; a plain service key is fine too.
-            String versionKey = e.getTenant() + "/" + e.getService() + "@" + e.getVersion();
+            String versionKey = io.tokenpulse.schemas.Keys.deployment(e.getTenant(), e.getService(), e.getVersion());
             if (key == null || !key.equals(versionKey)) {
                 p.keyIs("service", key, e.getService());
             }

@@ -103,7 +103,7 @@ final class Fleet implements AutoCloseable {
     }
 
     Fleet deploy(String service, String version, DeploymentType type, Instant at) {
-        p.send(p.topics.deployments(), TENANT + "/" + service + "@" + version, ServiceDeploymentEvent.newBuilder()
+        p.send(p.topics.deployments(), io.tokenpulse.schemas.Keys.deployment(TENANT, service, version), ServiceDeploymentEvent.newBuilder()
                 .setEventId("d" + (sequence++)).setTenant(TENANT).setService(service).setVersion(version).setType(type)
                 .setOccurredAt(at).build());
         return this;
