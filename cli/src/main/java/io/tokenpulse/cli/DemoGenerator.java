@@ -38,6 +38,7 @@ final class DemoGenerator implements Runnable {
     private long sequence;
     private int story;
     private String revoked;
+    private String overGranted;
     private String expiring;
 
     DemoGenerator(TokenPulsePublisher publisher, double eventsPerSecond, long seed, Clock clock) {
@@ -103,14 +104,16 @@ final class DemoGenerator implements Runnable {
     /** One misbehaving token per call, in a fixed rotation. */
     private void nextStory() {
         int n = story++;
+        if (overGranted != null) { // in steady use, but only ever of one of its three scopes
+            use(overGranted, "billing:read", UsageOutcome.ALLOWED, "billing", "4.1", "10.0.2.5", "billing/4.1", 1);
+        }
         String id = "demo-story-" + n;
         switch (n % 10) {
             case 0 -> issue(id, "reports", "1.0", List.of("reports:read"), Duration.ofDays(30), null); // forgotten: UNUSED_TOKEN
             case 1 -> { // over-granted: OVER_PRIVILEGED once the observation window passes
                 issue(id, "billing", "4.1", List.of("billing:read", "billing:write", "admin:all"), Duration.ofDays(30), null);
-                for (int i = 0; i < 5; i++) {
-                    use(id, "billing:read", UsageOutcome.ALLOWED, "billing", "4.1", "10.0.2.5", "billing/4.1", 1);
-                }
+                use(id, "billing:read", UsageOutcome.ALLOWED, "billing", "4.1", "10.0.2.5", "billing/4.1", 1);
+                overGranted = id;
             }
             case 2 -> { // a leaked key used from elsewhere, probing scopes: NEW_SOURCE, PRINCIPAL_MISMATCH, SCOPE_PROBING
                 String leaked = healthy.get(0);
