@@ -42,7 +42,9 @@ final class AppTopics {
             for (NewTopic t : wanted) {
                 create(admin, t);
             }
-            int links = describe(admin, List.of(topics.links().name())).get(topics.links().name()).partitions().size();
+            // Wait until both are served (the global thread fails at start on a topic it cannot see yet).
+            Map<String, TopicDescription> created = describe(admin, List.of(topics.links().name(), topics.validPolicies().name()));
+            int links = created.get(topics.links().name()).partitions().size();
             if (links != partitions) {
                 throw new IllegalStateException("topic " + topics.links().name() + " has " + links + " partitions but "
                         + topics.lifecycle().name() + " has " + partitions + "; delete it (it is rebuilt from the inputs) or "
@@ -69,7 +71,12 @@ final class AppTopics {
         // A topic just created may not be in every broker's metadata yet: ask again for a few seconds.
         for (int attempt = 1; ; attempt++) {
             try {
-                return admin.describeTopics(names).allTopicNames().get();
+                Map<String, TopicDescription> found = admin.describeTopics(names).allTopicNames().get();
+                boolean led = found.values().stream().allMatch(d -> d.partitions().stream().allMatch(p -> p.leader() != null));
+                if (led || attempt >= 20) {
+                    return found;
+                }
+                Thread.sleep(250);
             } catch (ExecutionException e) {
                 if (!(e.getCause() instanceof org.apache.kafka.common.errors.UnknownTopicOrPartitionException) || attempt >= 20) {
                     throw missing(names, e);
