@@ -42,9 +42,8 @@ import org.testcontainers.junit.jupiter.Testcontainers;
 @EnabledIf(value = "dockerIsAvailable", disabledReason = DockerStackIT.NO_DOCKER)
 @Testcontainers(disabledWithoutDocker = true)
 class DockerStackIT {
-    static final String NO_DOCKER = "Docker is not available on this machine (no reachable Docker engine), so the "
-            + "compose stack of docker/compose.yaml is not started; the same flow is covered without Docker by the "
-            + "real-broker integration tests cli/src/test/java/io/tokenpulse/cli/PipelineIT and DetectionScenarioIT";
+    static final String NO_DOCKER = "Docker is not available on this machine, so the production-shaped compose stack "
+            + "is not started; the same flow runs without Docker in the real-broker integration tests (cli module *IT)";
 
     /**
      * Testcontainers names compose containers {@code <service>-<n>}, and takes a name that already ends in
@@ -52,7 +51,6 @@ class DockerStackIT {
      */
     private static final String APP_1 = "app-1-1";
     private static final String APP_2 = "app-2-1";
-    private static final String RUNNING = ".*TokenPulse is running.*";
     private static final String CLI = "java -cp '/app/lib/*:/app/tokenpulse-cli.jar' io.tokenpulse.cli.TokenPulseCli";
 
     private final ObjectMapper json = new ObjectMapper();
@@ -84,25 +82,26 @@ class DockerStackIT {
                 .withBuild(true)
                 .withPull(false) // compose pulls what is missing; a pre-pull would try tokenpulse:dev, which is built here
                 .withServices("app-1", "app-2")
-                .waitingFor(APP_1, Wait.forLogMessage(RUNNING, 1).withStartupTimeout(Duration.ofMinutes(6)))
-                .waitingFor(APP_2, Wait.forLogMessage(RUNNING, 1).withStartupTimeout(Duration.ofMinutes(6)))) {
+                // healthy: compose's healthcheck saw "TokenPulse is running", i.e. Kafka Streams reached RUNNING
+                .waitingFor(APP_1, Wait.forHealthcheck().withStartupTimeout(Duration.ofMinutes(6)))
+                .waitingFor(APP_2, Wait.forHealthcheck().withStartupTimeout(Duration.ofMinutes(6)))) {
             stack.start();
             ContainerState app = stack.getContainerByServiceName(APP_1).orElseThrow();
 
             // When: a token issued to "checkout" with no expiry is used by "intruder", published by the image's CLI
             String tokenId = "docker-tok-" + Long.toHexString(System.nanoTime());
             Instant issued = Instant.now().minus(10, ChronoUnit.MINUTES).truncatedTo(ChronoUnit.SECONDS);
-            String events = String.join("\n",
+            String lifecycle =
                     "{\"kind\":\"lifecycle\",\"eventId\":\"" + tokenId + "-l1\",\"tokenId\":\"" + tokenId + "\",\"tenant\":\"acme\","
                             + "\"type\":\"ISSUED\",\"occurredAt\":\"" + issued + "\",\"owner\":\"payments\",\"principal\":\"checkout\","
-                            + "\"scopes\":[\"repo:read\"],\"issuer\":\"vault\"}",
+                            + "\"scopes\":[\"repo:read\"],\"issuer\":\"vault\"}\n";
+            String usage =
                     "{\"kind\":\"usage\",\"eventId\":\"" + tokenId + "-u1\",\"tokenId\":\"" + tokenId + "\",\"tenant\":\"acme\","
                             + "\"occurredAt\":\"" + issued.plus(5, ChronoUnit.MINUTES) + "\",\"scope\":\"repo:read\","
-                            + "\"outcome\":\"ALLOWED\",\"principal\":\"intruder\"}") + "\n";
-            app.copyFileToContainer(Transferable.of(events.getBytes(StandardCharsets.UTF_8)), "/tmp/events.jsonl");
-            ExecResult published = app.execInContainer("bash", "-c", CLI + " publish --format jsonl /tmp/events.jsonl");
-            assertEquals(0, published.getExitCode(), published.getStdout() + published.getStderr());
-            assertTrue(published.getStdout().contains("Published 2, rejected 0, failed to send 0"), published.getStdout());
+                            + "\"outcome\":\"ALLOWED\",\"principal\":\"intruder\"}\n";
+            // Two publishes, so the token is known before its use arrives (the topics are LogAppendTime).
+            publish(app, "lifecycle", lifecycle);
+            publish(app, "usage", usage);
 
             // Then: both alerts reach token-alerts (read committed), whichever instance owns the token's partition
             Set<String> expected = Set.of("PRINCIPAL_MISMATCH", "EXPIRY_POLICY_VIOLATION");
@@ -123,5 +122,14 @@ class DockerStackIT {
             }
             assertTrue(seen.containsAll(expected), "alerts for " + tokenId + ": " + seen + "; last read:\n" + last);
         }
+    }
+
+    /** One JSON Lines file through the image's own {@code publish}, run inside the app container (its env, its network). */
+    private static void publish(ContainerState app, String name, String jsonLines) throws Exception {
+        String file = "/tmp/" + name + ".jsonl";
+        app.copyFileToContainer(Transferable.of(jsonLines.getBytes(StandardCharsets.UTF_8), 0644), file);
+        ExecResult published = app.execInContainer("bash", "-c", CLI + " publish --format jsonl " + file);
+        assertEquals(0, published.getExitCode(), published.getStdout() + published.getStderr());
+        assertTrue(published.getStdout().contains("Published 1, rejected 0, failed to send 0"), published.getStdout());
     }
 }
