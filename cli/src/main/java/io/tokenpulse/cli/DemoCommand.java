@@ -14,10 +14,8 @@ import io.tokenpulse.serde.AvroStringSerde;
 import io.tokenpulse.serde.SpecificAvroDeserializer;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.EnumMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
@@ -62,10 +60,7 @@ final class DemoCommand implements Callable<Integer> {
             r.app.awaitRunning(Duration.ofMinutes(2));
             say("Pipeline RUNNING.");
 
-            Properties props = new Properties();
-            props.putAll(config.kafkaClientProperties());
-            Map<TopicDef, String> names = new EnumMap<>(config.topicNames());
-            r.publisher = TokenPulsePublisher.create(props, r.registry, names);
+            r.publisher = Publishers.open(config, r.registry);
             r.generator = new DemoGenerator(r.publisher, fleet.rate, fleet.seed, Clock.systemUTC());
             say("Generating a live fleet for tenant '" + DemoGenerator.TENANT + "' at ~" + (int) fleet.rate
                     + " events/s; a misbehaving token every 8 s. Alerts follow as the pipeline finds them:");

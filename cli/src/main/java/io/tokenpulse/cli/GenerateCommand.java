@@ -5,7 +5,6 @@ import io.tokenpulse.producers.sdk.TokenPulsePublisher;
 import io.tokenpulse.registry.SchemaRegistryClient;
 import io.tokenpulse.registry.SchemaRegistryClients;
 import java.time.Clock;
-import java.util.Properties;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -23,10 +22,8 @@ final class GenerateCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         AppConfig config = connection.load();
-        Properties props = new Properties();
-        props.putAll(config.kafkaClientProperties());
         try (SchemaRegistryClient registry = SchemaRegistryClients.fromConfig(config.registry().clientConfig());
-             TokenPulsePublisher publisher = TokenPulsePublisher.create(props, registry, config.topicNames())) {
+             TokenPulsePublisher publisher = Publishers.open(config, registry)) {
             DemoGenerator generator = new DemoGenerator(publisher, fleet.rate, fleet.seed, Clock.systemUTC());
             Thread worker = new Thread(generator, "generator");
             Runtime.getRuntime().addShutdownHook(new Thread(generator::stop));

@@ -16,7 +16,6 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.zip.GZIPInputStream;
 import picocli.CommandLine.Command;
@@ -45,10 +44,8 @@ final class PublishCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         AppConfig config = connection.load();
-        Properties props = new Properties();
-        props.putAll(config.kafkaClientProperties());
         try (SchemaRegistryClient registry = SchemaRegistryClients.fromConfig(config.registry().clientConfig());
-             TokenPulsePublisher publisher = TokenPulsePublisher.create(props, registry, config.topicNames());
+             TokenPulsePublisher publisher = Publishers.open(config, registry);
              Reader reader = open(input)) {
             PublishJob job = new PublishJob(publisher, Duration.ofSeconds(2));
             PublishJob.Summary s = job.run(new JsonLinesAdapter().parse(reader),

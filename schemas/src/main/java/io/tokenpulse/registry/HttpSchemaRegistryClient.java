@@ -51,31 +51,25 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
 
     @Override
     public int register(String subject, Schema schema) {
-        String cacheKey = subject + '\n' + schema;
-        Integer cached = idBySubjectAndSchema.get(cacheKey);
-        if (cached != null) {
-            return cached;
-        }
-        JsonNode answer = call("POST", "/subjects/" + encode(subject) + "/versions", body(schema), "register a schema under subject '" + subject + "'");
-        int id = answer.path("id").asInt(-1);
-        if (id < 0) {
-            throw new RegistryException("registry answered without an id when registering under subject '" + subject + "': " + answer);
-        }
-        remember(cacheKey, id, schema);
-        return id;
+        return idOf(subject, schema, "/subjects/" + encode(subject) + "/versions", "register a schema under subject '" + subject + "'");
     }
 
     @Override
     public int lookup(String subject, Schema schema) {
+        return idOf(subject, schema, "/subjects/" + encode(subject), "look up a schema under subject '" + subject + "'");
+    }
+
+    /** Register and lookup differ only in the endpoint: both POST the schema and answer its id, cached per subject. */
+    private int idOf(String subject, Schema schema, String path, String what) {
         String cacheKey = subject + '\n' + schema;
         Integer cached = idBySubjectAndSchema.get(cacheKey);
         if (cached != null) {
             return cached;
         }
-        JsonNode answer = call("POST", "/subjects/" + encode(subject), body(schema), "look up a schema under subject '" + subject + "'");
+        JsonNode answer = call("POST", path, body(schema), what);
         int id = answer.path("id").asInt(-1);
         if (id < 0) {
-            throw new RegistryException("registry answered without an id when looking up under subject '" + subject + "': " + answer);
+            throw new RegistryException("registry answered without an id to " + what + ": " + answer);
         }
         remember(cacheKey, id, schema);
         return id;
