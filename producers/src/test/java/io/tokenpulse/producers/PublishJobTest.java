@@ -4,10 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.tokenpulse.producers.adapters.CanonicalEvent;
 import io.tokenpulse.producers.adapters.JsonLinesAdapter;
 import io.tokenpulse.producers.adapters.LineResult;
 import io.tokenpulse.producers.sdk.TestProducers;
 import io.tokenpulse.producers.sdk.TokenPulsePublisher;
+import io.tokenpulse.schemas.TopicDef;
 import java.io.InputStreamReader;
 import java.io.Reader;
 import java.io.StringReader;
@@ -17,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Stream;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.producer.MockProducer;
 import org.junit.jupiter.api.Test;
@@ -98,6 +101,80 @@ class PublishJobTest {
         assertEquals(25, s.read());
         assertEquals(20, s.published());
         assertEquals(5, s.rejected());
+    }
+
+    @Test
+    void anEventCountsAsPublishedOnlyOnceAcknowledgedAndAFailedSendIsReportedWithItsLine() {
+        MockProducer<String, SpecificRecord> mock = TestProducers.pending();
+        String input = String.join("\n", usage("tok-1"), usage("tok-2"), "# comment", usage("tok-3"), usage("tok-4"));
+        List<PublishJob.Progress> progress = new ArrayList<>();
+        PublishJob job = new PublishJob(new TokenPulsePublisher(mock, Map.of()), NEVER, 1, NEVER);
+
+        PublishJob.Summary s = job.run(new StringReader(input), r -> { }, p -> {
+            progress.add(p);
+            if (p.read() == 3) {
+                // The broker gives up on the oldest pending send (line 1), as after delivery.timeout.ms.
+                mock.errorNext(new org.apache.kafka.common.errors.TimeoutException("Expiring 1 record(s) for token-usage-0"));
+            }
+        });
+
+        assertEquals(List.of(1L, 2L, 3L, 4L), progress.stream().map(PublishJob.Progress::read).toList());
+        assertEquals(List.of(0L, 0L, 0L, 0L), progress.stream().map(PublishJob.Progress::accepted).toList(), "nothing acknowledged while running");
+        assertEquals(List.of(1L, 2L, 3L, 3L), progress.stream().map(PublishJob.Progress::inFlight).toList());
+        assertEquals(List.of(0L, 0L, 0L, 1L), progress.stream().map(PublishJob.Progress::failed).toList());
+        // flush() acknowledges the three still pending.
+        assertEquals(4, s.read());
+        assertEquals(3, s.published());
+        assertEquals(1, s.failedSends());
+        assertEquals(List.of("line 1: TimeoutException: Expiring 1 record(s) for token-usage-0"), s.sendFailures());
+        assertEquals(s.read(), s.published() + s.rejected() + s.failedSends());
+    }
+
+    @Test
+    void aPublishRefusedBeforeSendingIsAFailedSendThatNeverShowsTheSecret() {
+        MockProducer<String, SpecificRecord> mock = TestProducers.acking();
+        String pat = "ghp_" + "x7Kq2LmN9pR4sT6vW8yZ1aB3cD5eF0gH2iJ4";
+        // An event built by hand (no adapter in front): the publisher's own guard must stop it.
+        LineResult.Accepted good = (LineResult.Accepted) new JsonLinesAdapter().parseLine(1, usage("tok-1"));
+        LineResult.Accepted sneaky = new LineResult.Accepted(2, new CanonicalEvent(TopicDef.USAGE, pat, good.event().value()));
+
+        PublishJob.Summary s = new PublishJob(new TokenPulsePublisher(mock, Map.of()), NEVER)
+                .run(Stream.of(good, sneaky), r -> { }, p -> { });
+
+        assertEquals(1, s.published());
+        assertEquals(1, s.failedSends());
+        assertTrue(s.sendFailures().get(0).startsWith("line 2: SecretRejectedException: key looks like a GitHub token (ghp_****)"),
+                s.sendFailures().get(0));
+        assertFalse(s.sendFailures().get(0).contains(pat.substring(4, 10)));
+        assertEquals(1, mock.history().size());
+    }
+
+    @Test
+    void progressFiresByWallTimeToo() {
+        StringBuilder input = new StringBuilder();
+        for (int i = 0; i < 5; i++) {
+            input.append(usage("tok-" + i)).append('\n');
+        }
+        List<PublishJob.Progress> progress = new ArrayList<>();
+        // Every zero seconds: each line is past the previous report's deadline.
+        new PublishJob(new TokenPulsePublisher(TestProducers.acking(), Map.of()), Duration.ZERO)
+                .run(new StringReader(input.toString()), r -> { }, progress::add);
+
+        assertEquals(List.of(1L, 2L, 3L, 4L, 5L), progress.stream().map(PublishJob.Progress::read).toList());
+        assertEquals(5, progress.get(4).accepted(), "MockProducer acknowledged each send at once");
+        assertTrue(progress.stream().allMatch(p -> !p.elapsed().isNegative()));
+    }
+
+    @Test
+    void rejectionsAreHandedOverAsTheyHappenWithTheirReasons() {
+        List<String> seen = new ArrayList<>();
+        String input = String.join("\n", "[1]", usage("tok-1"), "{\"kind\":\"usage\",\"tokenId\":\"t\"}");
+        PublishJob.Summary s = new PublishJob(new TokenPulsePublisher(TestProducers.acking(), Map.of()), NEVER)
+                .run(new StringReader(input), r -> seen.add(r.toString()), p -> { });
+
+        assertEquals(List.of("line 1: not a JSON object",
+                "line 3: eventId is missing; tenant is missing; occurredAt is missing; scope is missing; outcome is missing"), seen);
+        assertEquals(1, s.published());
     }
 
     @Test

@@ -40,9 +40,12 @@ public record RegistryConfig(List<String> urls, Optional<String> basicAuthUserIn
         }
     }
 
-    /** The URL without any {@code user:password@} part, for messages and logs. */
+    /**
+     * The URL without any {@code user:password@} part, for messages and logs; whatever the scheme, or none, since
+     * the error for a mistyped scheme shows the URL too.
+     */
     public static String redact(String url) {
-        return url.replaceFirst("^(https?://)[^/@]*@", "$1***@");
+        return url.replaceFirst("^([A-Za-z][A-Za-z0-9+.-]*://)?[^/@]*@", "$1***@");
     }
 
     public static RegistryConfig of(String url) {

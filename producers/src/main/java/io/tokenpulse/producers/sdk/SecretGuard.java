@@ -34,8 +34,9 @@ public final class SecretGuard {
             // header.payload.signature; the signature may be empty for alg=none tokens.
             new Rule(SecretKind.JWT, Pattern.compile(START + "eyJ[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]*")));
 
-    // Exactly 40 base64 characters, not part of a longer run.
-    private static final Pattern BASE64_40 = Pattern.compile("(?<![A-Za-z0-9/+=])[A-Za-z0-9/+=]{40}(?![A-Za-z0-9/+=])");
+    // Exactly 40 base64 characters, not part of a longer run. '=' is only padding, never part of a key, so it bounds a
+    // run: the key in "aws_secret_access_key=<key>" is found.
+    private static final Pattern BASE64_40 = Pattern.compile("(?<![A-Za-z0-9/+])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+])");
 
     private SecretGuard() {
     }

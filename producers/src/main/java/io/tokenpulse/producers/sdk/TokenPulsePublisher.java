@@ -72,7 +72,11 @@ public final class TokenPulsePublisher implements AutoCloseable {
      * an event built by hand must not bypass it.
      */
     public CompletableFuture<RecordMetadata> publish(CanonicalEvent event) {
-        if (event.value() instanceof TokenLifecycleEvent e && e.getReplacesTokenId() != null) {
+        // The value's own tokenId, not only the key: a hand-built event may key a secret-bearing value harmlessly.
+        if (event.value() instanceof TokenUsageEvent e) {
+            SecretGuard.requirePublicId("tokenId", e.getTokenId());
+        } else if (event.value() instanceof TokenLifecycleEvent e) {
+            SecretGuard.requirePublicId("tokenId", e.getTokenId());
             SecretGuard.requirePublicId("replacesTokenId", e.getReplacesTokenId());
         }
         return send(event.topic(), event.key(), event.value());

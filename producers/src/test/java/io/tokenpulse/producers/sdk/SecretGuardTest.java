@@ -7,8 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Optional;
+import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
 
@@ -81,6 +84,49 @@ class SecretGuardTest {
         assertTrue(e.getMessage().contains("(eyJ****)"), e.getMessage());
         assertNoPartOf(JWT.substring(3), e.getMessage());
         assertTrue(e instanceof IllegalArgumentException);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"aws_secret_access_key=", "AWS_SECRET_ACCESS_KEY=", "secret:", "export AWS_SECRET_ACCESS_KEY=\"", ""})
+    void anAwsSecretKeyIsFoundHoweverItIsWrapped(String prefix) {
+        // The key=value form is how these keys leak (credentials files, env dumps): '=' is padding, not part of the key.
+        String value = prefix + AWS_SECRET;
+        assertEquals(Optional.of(SecretKind.AWS_SECRET_ACCESS_KEY), SecretGuard.detect(value), value);
+        SecretRejectedException e = assertThrows(SecretRejectedException.class, () -> SecretGuard.requirePublicId("tokenId", value));
+        assertNoPartOf(AWS_SECRET, e.getMessage());
+    }
+
+    @Test
+    void aFortyCharacterRunInsideLongerBase64IsNotAKey() {
+        // 41+ base64 characters (padding included) are some other blob, not a 40-char AWS secret key.
+        assertFalse(SecretGuard.looksLikeSecret("tok-" + "Ab3dEf6hIj9kLm2nOp5qRs8tUv1wXy4zAb3dEf6h" + "Q"));
+        assertFalse(SecretGuard.looksLikeSecret("Ab3dEf6hIj9kLm2nOp5qRs8tUv1wXy4zAb3dEf6hQ" + "=="));
+        assertFalse(SecretGuard.looksLikeSecret("abcdefghijabcdefghijabcdefghijabcdefghij"), "single case, no digits: an identifier");
+    }
+
+    /** secret, kind, what the message may show, the public entropy-free prefix of the secret (assembled, as above). */
+    static Stream<Arguments> everyKind() {
+        return Stream.of(
+                Arguments.of(GHP, SecretKind.GITHUB_TOKEN, "(ghp_****)", "ghp_"),
+                Arguments.of("github_pat_" + "11ABCDEFG0x7Kq2LmN9pR4sT6vW8yZ1aB3cD5eF0gH2iJ4", SecretKind.GITHUB_FINE_GRAINED_PAT,
+                        "(github_pat_****)", "github_pat_"),
+                Arguments.of("xoxb-" + "2462781-9823745-Zx8Qw3Er6Ty9Ui", SecretKind.SLACK_TOKEN, "(xoxb-****)", "xoxb-"),
+                Arguments.of(AWS_SECRET, SecretKind.AWS_SECRET_ACCESS_KEY, "(****(40 chars))", ""),
+                Arguments.of(JWT, SecretKind.JWT, "(eyJ****)", "eyJ"),
+                Arguments.of("-----BEGIN EC PRIVATE KEY-----" + "MHcCAQEEIBkg4LVWM9nuwNSk3yByxZpYRTBnVJk5oZHtVcaPaZbS",
+                        SecretKind.PEM_PRIVATE_KEY, "(-----BEGIN ... PRIVATE KEY-----)", "-----BEGIN EC PRIVATE KEY-----"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("everyKind")
+    void everyKindIsRefusedWithOnlyItsFormatPrefixShown(String secret, SecretKind kind, String shown, String publicPrefix) {
+        SecretRejectedException e = assertThrows(SecretRejectedException.class, () -> SecretGuard.requirePublicId("tokenId", secret));
+
+        assertEquals(kind, e.kind());
+        assertEquals("tokenId", e.field());
+        assertTrue(e.getMessage().startsWith("tokenId looks like a " + kind.description() + " " + shown), e.getMessage());
+        assertTrue(secret.startsWith(publicPrefix));
+        assertNoPartOf(secret.substring(publicPrefix.length()), e.getMessage());
     }
 
     /** No 6-character window of the secret appears in the message. */

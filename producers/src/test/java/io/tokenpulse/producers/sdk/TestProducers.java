@@ -21,6 +21,11 @@ public final class TestProducers {
         return new MockProducer<>(true, null, new StringSerializer(), (topic, value) -> new byte[0]);
     }
 
+    /** Acknowledges nothing until the test calls completeNext/errorNext; flush acknowledges whatever is left. */
+    public static MockProducer<String, SpecificRecord> pending() {
+        return new MockProducer<>(false, null, new StringSerializer(), (topic, value) -> new byte[0]);
+    }
+
     /** Fails (through the callback, as a broker timeout would) every send whose key is in {@code failingKeys}. */
     public static MockProducer<String, SpecificRecord> failingFor(Set<String> failingKeys) {
         return new MockProducer<>(true, null, new StringSerializer(), (topic, value) -> new byte[0]) {

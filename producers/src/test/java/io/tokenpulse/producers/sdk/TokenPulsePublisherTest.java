@@ -102,6 +102,57 @@ class TokenPulsePublisherTest {
     }
 
     @Test
+    void theFutureCompletesOnlyWhenTheBrokerAcknowledges() throws Exception {
+        MockProducer<String, SpecificRecord> mock = TestProducers.pending();
+        TokenPulsePublisher publisher = new TokenPulsePublisher(mock, Map.of());
+        var usage = UsageEvents.builder(CLOCK).setTokenId("tok-1").setTenant("x").setScope("s").setOutcome(UsageOutcome.ALLOWED).build();
+
+        CompletableFuture<RecordMetadata> first = publisher.usage(usage);
+        CompletableFuture<RecordMetadata> second = publisher.usage(usage);
+        assertFalse(first.isDone(), "sent, not yet acknowledged");
+        assertEquals(2, mock.history().size());
+
+        assertTrue(mock.completeNext());
+        assertEquals("token-usage", first.getNow(null).topic());
+        assertFalse(second.isDone());
+
+        assertTrue(mock.errorNext(new TimeoutException("Expiring 1 record(s)")));
+        ExecutionException e = assertThrows(ExecutionException.class, second::get);
+        assertInstanceOf(TimeoutException.class, e.getCause());
+    }
+
+    @Test
+    void publishChecksTheTokenIdInsideAHandBuiltEventNotOnlyItsKey() {
+        MockProducer<String, SpecificRecord> mock = TestProducers.acking();
+        TokenPulsePublisher publisher = new TokenPulsePublisher(mock, Map.of());
+        String pat = "ghp_" + "x7Kq2LmN9pR4sT6vW8yZ1aB3cD5eF0gH2iJ4";
+        var usage = UsageEvents.builder(CLOCK).setTokenId(pat).setTenant("x").setScope("s").setOutcome(UsageOutcome.ALLOWED).build();
+        var issued = LifecycleEvents.builder(CLOCK).setTokenId(pat).setTenant("x").setType(LifecycleType.ISSUED).setIssuer("github").build();
+
+        // The key is harmless, but the value would carry the secret into the topic.
+        SecretRejectedException e = assertThrows(SecretRejectedException.class,
+                () -> publisher.publish(new CanonicalEvent(TopicDef.USAGE, "tok-1", usage)));
+        assertEquals("tokenId", e.field());
+        assertFalse(e.getMessage().contains(pat.substring(4, 10)), e.getMessage());
+        assertThrows(SecretRejectedException.class, () -> publisher.publish(new CanonicalEvent(TopicDef.LIFECYCLE, "tok-1", issued)));
+        assertTrue(mock.history().isEmpty());
+    }
+
+    @Test
+    void aSecretShapedKeyIsRefusedOnTheTokenTopics() {
+        MockProducer<String, SpecificRecord> mock = TestProducers.acking();
+        TokenPulsePublisher publisher = new TokenPulsePublisher(mock, Map.of());
+        String slack = "xoxb-" + "2462781-9823745-Zx8Qw3Er6Ty9Ui";
+        var usage = UsageEvents.builder(CLOCK).setTokenId("tok-1").setTenant("x").setScope("s").setOutcome(UsageOutcome.ALLOWED).build();
+
+        SecretRejectedException e = assertThrows(SecretRejectedException.class,
+                () -> publisher.publish(new CanonicalEvent(TopicDef.USAGE, slack, usage)));
+        assertEquals("key", e.field());
+        assertFalse(e.getMessage().contains("2462781"), e.getMessage());
+        assertTrue(mock.history().isEmpty());
+    }
+
+    @Test
     void defaultsAreSafe() {
         var d = TokenPulsePublisher.defaults();
         assertEquals("true", d.get(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG));
