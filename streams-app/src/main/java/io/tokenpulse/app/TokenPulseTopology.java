@@ -53,7 +53,7 @@ public record TokenPulseTopology(Topology topology, Properties properties, DeadL
                 new EventTimeExtractor(clock, config.maxFutureSkew()), new Validation(clock, config.maxFutureSkew()));
         DetectionTopology.addTo(builder, inputs, topics, new DetectionTopology.Settings(
                 new TokenProcessor.DetectionSettings(config.detection().tick(), config.detection().idleAfter()),
-                config.detection().versionPartitions(), clock));
+                config.detection().versionPartitions(), clock, config.detection().reportGrace()));
 
         return new TokenPulseTopology(builder.build(props), props, deadLetters);
     }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tokenpulse.app.ingest.DeadLetters;
 import io.tokenpulse.app.detect.DetectionTopology;
+import io.tokenpulse.app.metrics.ReportTopology;
 import java.nio.file.Path;
 import java.util.Properties;
 import java.util.Set;
@@ -54,11 +55,16 @@ class TokenPulseTopologyTest {
                     "token-bindings-repartition-source", "binding-as-input",
                     "deployments-not-tombstones", "deployment-version-key", "deployments-by-version-repartition-filter",
                     "deployments-by-version-repartition-sink", "deployments-by-version-repartition-source",
-                    "deployment-as-input", "version-inputs", DetectionTopology.VERSION_PROCESSOR, "version-links-sink")), nodes);
+                    "deployment-as-input", "version-inputs", DetectionTopology.VERSION_PROCESSOR, "version-links-sink",
+                    "token-output-incidents", "incident-values", "incidents-sink",
+                    "token-output-facts", "fact-values", "report-facts-repartition-filter", "report-facts-repartition-sink",
+                    "report-facts-repartition-source", ReportTopology.REPORT_PROCESSOR, "reports-sink")), nodes);
             assertEquals(Set.of(DetectionTopology.TOKEN_STORE, DetectionTopology.DUE_STORE, DetectionTopology.TENANT_INDEX_STORE,
-                    DetectionTopology.VERSION_STORE), stores);
+                    DetectionTopology.VERSION_STORE, ReportTopology.CURSOR_STORE, ReportTopology.WINDOW_STORE,
+                    ReportTopology.CLOCK_STORE), stores);
             assertEquals(Set.of("token-lifecycle", "token-usage", "service-deployments", "token-policies",
-                    "tokenpulse-token-links", "token-bindings-repartition", "deployments-by-version-repartition"), sourceTopics);
+                    "tokenpulse-token-links", "token-bindings-repartition", "deployments-by-version-repartition",
+                    "report-facts-repartition"), sourceTopics);
             assertEquals(1, d.globalStores().size());
             assertTrue(d.globalStores().iterator().next().toString().contains("tokenpulse-valid-policies"));
             assertTrue(d.globalStores().iterator().next().toString().contains(DetectionTopology.POLICY_STORE));

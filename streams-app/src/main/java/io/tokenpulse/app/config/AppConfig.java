@@ -53,6 +53,7 @@ public record AppConfig(
     public static final String DETECT_TICK = "detect.tick";
     public static final String DETECT_IDLE_AFTER = "detect.idle.after";
     public static final String DETECT_VERSION_PARTITIONS = "detect.version.partitions";
+    public static final String REPORTS_GRACE = "reports.grace";
     public static final String TOPIC_PREFIX = "topic.";
     public static final String KAFKA_PREFIX = "kafka.";
     public static final String STREAMS_PREFIX = "streams.";
@@ -87,6 +88,9 @@ public record AppConfig(
         d.put(DETECT_IDLE_AFTER, "PT30S");
         // Partitions of the two repartition topics keyed by service version (deployments are few; bindings modest).
         d.put(DETECT_VERSION_PARTITIONS, "6");
+        // How long a posture report waits after its window ends for out-of-order input; later input counts in the
+        // next report's lateEvents. Also the least delay of every report.
+        d.put(REPORTS_GRACE, "PT5M");
         for (TopicDef t : TopicDef.values()) {
             d.put(TOPIC_PREFIX + t.key(), t.defaultName());
         }
@@ -114,8 +118,8 @@ public record AppConfig(
         }
     }
 
-    /** The time machinery of detection (see docs/DETECTION.md). */
-    public record Detection(Duration tick, Duration idleAfter, int versionPartitions) {
+    /** The time machinery of detection and reports (see docs/DETECTION.md, docs/METRICS.md). */
+    public record Detection(Duration tick, Duration idleAfter, int versionPartitions, Duration reportGrace) {
     }
 
     public AppConfig {
@@ -174,6 +178,13 @@ public record AppConfig(
         Duration shutdown = p.get(SHUTDOWN_TIMEOUT, AppConfig::positiveDuration);
         Duration tick = p.get(DETECT_TICK, AppConfig::positiveDuration);
         Duration idleAfter = p.get(DETECT_IDLE_AFTER, AppConfig::positiveDuration);
+        Duration reportGrace = p.get(REPORTS_GRACE, v -> {
+            Duration d = parseDuration(v);
+            if (d.isNegative()) {
+                throw new IllegalArgumentException("must not be negative");
+            }
+            return d;
+        });
         Integer versionPartitions = p.get(DETECT_VERSION_PARTITIONS, v -> {
             int n = Integer.parseInt(v);
             if (n < 1) {
@@ -192,7 +203,7 @@ public record AppConfig(
                 problems.isEmpty() ? topics : Map.of(),
                 skew,
                 shutdown,
-                new Detection(tick, idleAfter, versionPartitions == null ? 1 : versionPartitions),
+                new Detection(tick, idleAfter, versionPartitions == null ? 1 : versionPartitions, reportGrace),
                 s.withPrefix(KAFKA_PREFIX),
                 s.withPrefix(STREAMS_PREFIX));
         if (!problems.isEmpty()) {

@@ -2,14 +2,18 @@ package io.tokenpulse.app.detect;
 
 import io.tokenpulse.app.config.Topics;
 import io.tokenpulse.app.ingest.IngestTopology;
+import io.tokenpulse.avro.IncidentTimeline;
 import io.tokenpulse.avro.RemediationAction;
 import io.tokenpulse.avro.ServiceDeploymentEvent;
 import io.tokenpulse.avro.TokenAlert;
 import io.tokenpulse.avro.TokenPolicy;
+import io.tokenpulse.avro.state.MetricFact;
 import io.tokenpulse.avro.state.TokenBinding;
 import io.tokenpulse.avro.state.TokenLink;
 import io.tokenpulse.avro.state.TokenState;
+import io.tokenpulse.app.metrics.ReportTopology;
 import java.time.Clock;
+import java.time.Duration;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -46,7 +50,7 @@ public final class DetectionTopology {
     }
 
     /** Everything the detection topology needs besides the builder and the validated inputs. */
-    public record Settings(TokenProcessor.DetectionSettings time, int versionPartitions, Clock clock) {
+    public record Settings(TokenProcessor.DetectionSettings time, int versionPartitions, Clock clock, Duration reportGrace) {
     }
 
     public static void addTo(StreamsBuilder builder, IngestTopology.Inputs inputs, Topics topics, Settings s) {
@@ -80,13 +84,22 @@ public final class DetectionTopology {
         KStream<String, TokenOutput> out = tokenInputs.process(() -> new TokenProcessor(s.time(), s.clock(), eventClock),
                 Named.as(TOKEN_PROCESSOR), TOKEN_STORE, DUE_STORE, TENANT_INDEX_STORE);
 
+        @SuppressWarnings("unchecked")
+        KStream<String, IncidentTimeline>[] incidents = new KStream[1];
+        @SuppressWarnings("unchecked")
+        KStream<String, MetricFact>[] facts = new KStream[1];
         out.split(Named.as("token-output-"))
                 .branch((k, v) -> v instanceof TokenOutput.Alert, Branched.withConsumer(alerts -> routeAlerts(alerts, topics), "alerts"))
                 .branch((k, v) -> v instanceof TokenOutput.Link, Branched.withConsumer(l -> l
                         .mapValues(v -> ((TokenOutput.Link) v).link(), Named.as("link-values"))
                         .to(topics.links().name(), topics.links().produced("token-links-sink")), "links"))
                 .branch((k, v) -> v instanceof TokenOutput.Binding, Branched.withConsumer(b ->
-                        versions(builder, b, inputs.deployments(), topics, s), "bindings"));
+                        versions(builder, b, inputs.deployments(), topics, s), "bindings"))
+                .branch((k, v) -> v instanceof TokenOutput.Incident, Branched.withConsumer(i -> incidents[0] = i
+                        .mapValues(v -> ((TokenOutput.Incident) v).timeline(), Named.as("incident-values")), "incidents"))
+                .branch((k, v) -> v instanceof TokenOutput.Fact, Branched.withConsumer(f -> facts[0] = f
+                        .mapValues(v -> ((TokenOutput.Fact) v).fact(), Named.as("fact-values")), "facts"));
+        ReportTopology.addTo(builder, facts[0], incidents[0], topics, s.reportGrace());
     }
 
     private static void routeAlerts(KStream<String, TokenOutput> alerts, Topics topics) {

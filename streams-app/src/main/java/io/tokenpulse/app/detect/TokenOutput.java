@@ -1,7 +1,9 @@
 package io.tokenpulse.app.detect;
 
+import io.tokenpulse.avro.IncidentTimeline;
 import io.tokenpulse.avro.RemediationAction;
 import io.tokenpulse.avro.TokenAlert;
+import io.tokenpulse.avro.state.MetricFact;
 import io.tokenpulse.avro.state.TokenBinding;
 import io.tokenpulse.avro.state.TokenLink;
 
@@ -17,5 +19,13 @@ public sealed interface TokenOutput {
 
     /** A binding change for the version processor, keyed by tenant/service@version. */
     record Binding(String versionKey, TokenBinding binding) implements TokenOutput {
+    }
+
+    /** The incident timeline of a compromised token, keyed by tokenId, written each time it changes. */
+    record Incident(IncidentTimeline timeline) implements TokenOutput {
+    }
+
+    /** Something the posture reports count, keyed by tenant (see metrics/ReportProcessor). */
+    record Fact(MetricFact fact) implements TokenOutput {
     }
 }

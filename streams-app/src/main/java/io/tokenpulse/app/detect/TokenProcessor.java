@@ -1,6 +1,10 @@
 package io.tokenpulse.app.detect;
 
+import io.tokenpulse.app.metrics.IncidentTimelines;
+import io.tokenpulse.app.metrics.MetricFacts;
+import io.tokenpulse.app.metrics.PostureFlags;
 import io.tokenpulse.app.state.TokenStates;
+import io.tokenpulse.avro.IncidentTimeline;
 import io.tokenpulse.avro.AlertType;
 import io.tokenpulse.avro.LifecycleType;
 import io.tokenpulse.avro.TokenAlert;
@@ -8,7 +12,9 @@ import io.tokenpulse.avro.TokenLifecycleEvent;
 import io.tokenpulse.avro.TokenPolicy;
 import io.tokenpulse.avro.TokenUsageEvent;
 import io.tokenpulse.avro.UsageOutcome;
+import io.tokenpulse.avro.state.FactKind;
 import io.tokenpulse.avro.state.LinkKind;
+import io.tokenpulse.avro.state.MetricFact;
 import io.tokenpulse.avro.state.TokenActivity;
 import io.tokenpulse.avro.state.TokenBinding;
 import io.tokenpulse.avro.state.TokenLink;
@@ -47,6 +53,12 @@ public final class TokenProcessor implements Processor<String, TokenInput, Strin
     private static final int MAX_SIGNALS = 64;
     private static final int MAX_USE_IDS = 64;
     private static final int MAX_DUE_PER_PASS = 10_000;
+    /** Watermarks go to the report processor each time event time enters a new minute. */
+    private static final long WATERMARK_STEP = 60_000;
+    private static final int INCIDENT_COUNTED = 1;
+    private static final int DETECT_COUNTED = 2;
+    private static final int REVOKE_COUNTED = 4;
+    private static final int REPLACE_COUNTED = 8;
 
     private final DetectionSettings settings;
     private final Clock clock;
@@ -63,6 +75,7 @@ public final class TokenProcessor implements Processor<String, TokenInput, Strin
     private long firedUpTo = Long.MIN_VALUE;
     private long lastRecordWall;
     private long lastStreamTime = Long.MIN_VALUE;
+    private long lastWatermark = Long.MIN_VALUE;
 
     public TokenProcessor(DetectionSettings settings, Clock clock, EventClock eventClock) {
         this.settings = settings;
@@ -89,6 +102,7 @@ public final class TokenProcessor implements Processor<String, TokenInput, Strin
         lastStreamTime = Math.max(lastStreamTime, streamTime);
         eventClock.observe(lastStreamTime, lastRecordWall);
         fireDue(streamTime);
+        watermark(streamTime);
         String tokenId = record.key();
         if (tokenId == null) {
             return; // validated upstream; a null key cannot address a token
@@ -122,8 +136,25 @@ public final class TokenProcessor implements Processor<String, TokenInput, Strin
         if (wallNow - lastRecordWall < settings.idleAfter().toMillis()) {
             return;
         }
-        long target = eventClock.idleTime(wallNow, settings.idleAfter().toMillis());
-        fireDue(Math.max(lastStreamTime, target));
+        long target = Math.max(lastStreamTime, eventClock.idleTime(wallNow, settings.idleAfter().toMillis()));
+        fireDue(target);
+        watermark(target);
+    }
+
+    /**
+     * Tells the report processor that this task has sent every fact of event time before {@code at} (later input
+     * is late by definition): the reports close a window only when all token tasks are past it.
+     */
+    private void watermark(long at) {
+        if (lastWatermark != Long.MIN_VALUE && Math.floorDiv(at, WATERMARK_STEP) <= Math.floorDiv(lastWatermark, WATERMARK_STEP)) {
+            return;
+        }
+        lastWatermark = at;
+        fact(MetricFacts.watermark(context.taskId().partition(), at));
+    }
+
+    private void fact(MetricFact f) {
+        context.forward(new Record<>(f.getTenant(), new TokenOutput.Fact(f), f.getAt()));
     }
 
     private void fireDue(long upTo) {
@@ -269,8 +300,16 @@ public final class TokenProcessor implements Processor<String, TokenInput, Strin
             }
         }
         Long firstAllowedBefore = a.getFirstAllowedUseAt();
+        long attemptsBefore = a.getAttemptsAfterRevocation();
         for (Finding f : UsageDetectors.onUse(t, p, u)) {
             raiseEvent(t, p, f);
+        }
+        String owner = t.state().getOwner();
+        if (a.getAttemptsAfterRevocation() > attemptsBefore) {
+            fact(MetricFacts.of(FactKind.RESIDUAL_EXPOSURE, t.tenant(), owner, at, a.getAttemptsAfterRevocation() - attemptsBefore));
+        }
+        if (u.getOutcome() == UsageOutcome.DENIED_EXPIRED) {
+            fact(MetricFacts.of(FactKind.EXPIRY_BREAKAGE, t.tenant(), owner, at, Math.max(1, u.getCount())));
         }
         String replaces = t.state().getReplacesTokenId();
         if (replaces != null && u.getOutcome() == UsageOutcome.ALLOWED
@@ -374,6 +413,61 @@ public final class TokenProcessor implements Processor<String, TokenInput, Strin
             }
         }
         t.activity().setEvaluatedAt(Math.max(now, evaluatedAt(t)));
+        posture(t, p, now);
+    }
+
+    /** Sends the reports a change of the token's posture flags, and its lifespan once it ended. */
+    private void posture(Token t, Policy p, long now) {
+        TokenActivity a = t.activity();
+        int flags = PostureFlags.of(t, p, now, a.getOpenConditions());
+        String owner = t.state().getOwner();
+        if (flags != a.getPostureFlags() || (flags != 0 && !java.util.Objects.equals(owner, a.getPostureOwner()))) {
+            fact(MetricFacts.gauges(t.tenant(), owner, flags, a.getPostureOwner(), a.getPostureFlags(), now));
+            a.setPostureFlags(flags);
+            a.setPostureOwner(owner);
+        }
+        long end = t.endAt();
+        if (!a.getLifespanCounted() && t.issuedAt() != Token.NONE && end != Token.NONE && now >= end) {
+            a.setLifespanCounted(true);
+            fact(MetricFacts.of(FactKind.LIFESPAN, t.tenant(), owner, end, Math.max(0, end - t.issuedAt())));
+        }
+    }
+
+    /**
+     * Writes the incident timeline when it changed, and sends the reports each of its figures once, at the event
+     * time it became known ({@code at}): the incident and its time to detect when reported, time to revoke at
+     * revocation, time to replace at the replacement's first allowed use.
+     */
+    private void incident(Token t, long at) {
+        IncidentTimeline timeline = IncidentTimelines.of(t);
+        if (timeline == null) {
+            return;
+        }
+        TokenActivity a = t.activity();
+        long digest = IncidentTimelines.digest(timeline);
+        if (a.getIncidentDigest() == null || a.getIncidentDigest() != digest) {
+            a.setIncidentDigest(digest);
+            context.forward(new Record<>(t.id(), new TokenOutput.Incident(timeline), at));
+        }
+        String owner = t.state().getOwner();
+        int counted = a.getIncidentFacts();
+        if ((counted & INCIDENT_COUNTED) == 0) {
+            counted |= INCIDENT_COUNTED;
+            fact(MetricFacts.of(FactKind.INCIDENT, t.tenant(), owner, at, 1));
+        }
+        if ((counted & DETECT_COUNTED) == 0 && timeline.getTimeToDetectMs() != null) {
+            counted |= DETECT_COUNTED;
+            fact(MetricFacts.of(FactKind.TIME_TO_DETECT, t.tenant(), owner, at, timeline.getTimeToDetectMs()));
+        }
+        if ((counted & REVOKE_COUNTED) == 0 && timeline.getTimeToRevokeMs() != null) {
+            counted |= REVOKE_COUNTED;
+            fact(MetricFacts.of(FactKind.TIME_TO_REVOKE, t.tenant(), owner, at, timeline.getTimeToRevokeMs()));
+        }
+        if ((counted & REPLACE_COUNTED) == 0 && timeline.getTimeToReplaceMs() != null) {
+            counted |= REPLACE_COUNTED;
+            fact(MetricFacts.of(FactKind.TIME_TO_REPLACE, t.tenant(), owner, at, timeline.getTimeToReplaceMs()));
+        }
+        a.setIncidentFacts(counted);
     }
 
     /** Event conditions: the first occurrence alerts; later ones within the cooldown fold into the next alert. */
@@ -428,6 +522,7 @@ public final class TokenProcessor implements Processor<String, TokenInput, Strin
         TokenAlert alert = alerts.alert(f);
         LOG.debug("alert {} {} on {} at {}", alert.getType(), alert.getAlertId(), alert.getTokenId(), alert.getEventTime());
         context.forward(new Record<>(f.tokenId(), new TokenOutput.Alert(alert, alerts.action(alert)), f.eventTime()));
+        fact(MetricFacts.alert(f.tenant(), f.owner(), f.type().name(), f.eventTime()));
     }
 
     private void send(String target, TokenLink link, long at) {
@@ -534,6 +629,7 @@ public final class TokenProcessor implements Processor<String, TokenInput, Strin
             due.put(next, t.id());
             a.setScheduledDue(next);
         }
+        incident(t, at);
         tokens.put(t.id(), t.state());
     }
 

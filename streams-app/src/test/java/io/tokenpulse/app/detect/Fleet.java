@@ -31,54 +31,54 @@ import org.apache.kafka.streams.test.TestRecord;
  * and the alerts and actions written so far (each read once). Scenarios start at {@link #T0}, far enough before
  * {@link Pipeline#NOW} that months of event time fit, since events may not be more than a day ahead of the clock.
  */
-final class Fleet implements AutoCloseable {
-    static final Instant T0 = Pipeline.NOW.minus(Duration.ofDays(400));
-    static final String TENANT = "acme";
+public final class Fleet implements AutoCloseable {
+    public static final Instant T0 = Pipeline.NOW.minus(Duration.ofDays(400));
+    public static final String TENANT = "acme";
 
-    final Pipeline p;
+    public final Pipeline p;
     private final List<TokenAlert> alerts = new ArrayList<>();
     private final List<RemediationAction> actions = new ArrayList<>();
     private int sequence;
 
-    Fleet(Path stateDir) {
+    public Fleet(Path stateDir) {
         this(stateDir, Map.of());
     }
 
-    Fleet(Path stateDir, Map<String, String> overrides) {
+    public Fleet(Path stateDir, Map<String, String> overrides) {
         this.p = new Pipeline(stateDir, overrides);
     }
 
-    static Instant at(Duration sinceT0) {
+    public static Instant at(Duration sinceT0) {
         return T0.plus(sinceT0);
     }
 
-    static Duration days(long d) {
+    public static Duration days(long d) {
         return Duration.ofDays(d);
     }
 
     // ---- inputs ----
 
-    Fleet issue(String tokenId, Instant at, List<String> scopes, Instant expiresAt) {
+    public Fleet issue(String tokenId, Instant at, List<String> scopes, Instant expiresAt) {
         return lifecycle(tokenId, LifecycleType.ISSUED, at, b -> b.setScopes(scopes).setExpiresAt(expiresAt));
     }
 
     /** A token valid for a year, with two scopes. */
-    Fleet issue(String tokenId, Instant at) {
+    public Fleet issue(String tokenId, Instant at) {
         return issue(tokenId, at, List.of("repo:read", "repo:write"), at.plus(days(365)));
     }
 
-    Fleet lifecycle(String tokenId, LifecycleType type, Instant at, Consumer<TokenLifecycleEvent.Builder> edit) {
+    public Fleet lifecycle(String tokenId, LifecycleType type, Instant at, Consumer<TokenLifecycleEvent.Builder> edit) {
         TokenLifecycleEvent.Builder b = Pipeline.lifecycle("l" + (sequence++), tokenId, type, at);
         edit.accept(b);
         p.send(p.topics.lifecycle(), tokenId, b.build());
         return this;
     }
 
-    Fleet use(String tokenId, Instant at) {
+    public Fleet use(String tokenId, Instant at) {
         return use(tokenId, at, b -> { });
     }
 
-    Fleet use(String tokenId, Instant at, Consumer<TokenUsageEvent.Builder> edit) {
+    public Fleet use(String tokenId, Instant at, Consumer<TokenUsageEvent.Builder> edit) {
         TokenUsageEvent.Builder b = Pipeline.usage("u" + (sequence++), tokenId, at).setPrincipal("checkout")
                 .setServiceVersion("1.4.2").setSourceIp("10.0.0.1").setUserAgent("checkout/1.4.2");
         edit.accept(b);
@@ -86,23 +86,23 @@ final class Fleet implements AutoCloseable {
         return this;
     }
 
-    Fleet usageEvent(TokenUsageEvent e) {
+    public Fleet usageEvent(TokenUsageEvent e) {
         p.send(p.topics.usage(), e.getTokenId(), e);
         return this;
     }
 
-    Fleet denied(String tokenId, Instant at, String scope, int count) {
+    public Fleet denied(String tokenId, Instant at, String scope, int count) {
         return use(tokenId, at, b -> b.setScope(scope).setOutcome(UsageOutcome.DENIED_SCOPE).setCount(count));
     }
 
-    Fleet policy(Consumer<TokenPolicy.Builder> edit) {
+    public Fleet policy(Consumer<TokenPolicy.Builder> edit) {
         TokenPolicy.Builder b = TokenPolicy.newBuilder().setTenant(TENANT);
         edit.accept(b);
         p.send(p.topics.policies(), TENANT, b.build());
         return this;
     }
 
-    Fleet deploy(String service, String version, DeploymentType type, Instant at) {
+    public Fleet deploy(String service, String version, DeploymentType type, Instant at) {
         p.send(p.topics.deployments(), io.tokenpulse.schemas.Keys.deployment(TENANT, service, version), ServiceDeploymentEvent.newBuilder()
                 .setEventId("d" + (sequence++)).setTenant(TENANT).setService(service).setVersion(version).setType(type)
                 .setOccurredAt(at).build());
@@ -110,14 +110,14 @@ final class Fleet implements AutoCloseable {
     }
 
     /** Moves stream time to {@code at} with a use of an unrelated token (a clock tick in the data). */
-    Fleet tick(Instant at) {
+    public Fleet tick(Instant at) {
         return use("clock-" + (sequence++), at, b -> b.setTenant("clock-tenant"));
     }
 
     // ---- outputs ----
 
     /** Alerts written since the last call, the clock tenant's excluded. */
-    List<TokenAlert> newAlerts() {
+    public List<TokenAlert> newAlerts() {
         for (TestRecord<String, TokenAlert> r : p.read(p.topics.alerts())) {
             if (!r.key().equals(r.value().getTokenId())) {
                 throw new AssertionError("token-alerts is keyed by tokenId: " + r);
@@ -139,12 +139,12 @@ final class Fleet implements AutoCloseable {
         return fresh;
     }
 
-    List<TokenAlert> newAlerts(AlertType type) {
+    public List<TokenAlert> newAlerts(AlertType type) {
         return newAlerts().stream().filter(a -> a.getType() == type).toList();
     }
 
     /** Actions collected while reading alerts. */
-    List<RemediationAction> actions() {
+    public List<RemediationAction> actions() {
         return actions;
     }
 
@@ -153,7 +153,7 @@ final class Fleet implements AutoCloseable {
      * alert owes a person: its severity and action, emittedAt on the wall clock, and the RemediationAction that goes
      * with it on token-actions (same token, action, reason and suggested scopes).
      */
-    TokenAlert one(AlertType type) {
+    public TokenAlert one(AlertType type) {
         List<TokenAlert> got = newAlerts(type);
         if (got.size() != 1) {
             throw new AssertionError("expected exactly one " + type + ", got " + got);
@@ -173,24 +173,24 @@ final class Fleet implements AutoCloseable {
     }
 
     /** The action written for {@code alert} (its id is derived from the alert's). */
-    RemediationAction actionOf(TokenAlert alert) {
+    public RemediationAction actionOf(TokenAlert alert) {
         String id = UUID.nameUUIDFromBytes(("action|" + alert.getAlertId()).getBytes(StandardCharsets.UTF_8)).toString();
         return actions.stream().filter(x -> x.getActionId().equals(id)).findFirst()
                 .orElseThrow(() -> new AssertionError("no action for " + alert + " in " + actions));
     }
 
     /** The id a condition must get: state conditions have no discriminator, event conditions the triggering eventId. */
-    static String alertId(AlertType type, String tokenId, Instant eventTime, String discriminator) {
+    public static String alertId(AlertType type, String tokenId, Instant eventTime, String discriminator) {
         return AlertFactory.alertId(type, tokenId, eventTime.toEpochMilli(), discriminator);
     }
 
     /** Only the wall clock moves (punctuators run), as in an idle live system. */
-    Fleet wall(Duration d) {
+    public Fleet wall(Duration d) {
         p.driver.advanceWallClockTime(d);
         return this;
     }
 
-    TokenState state(String tokenId) {
+    public TokenState state(String tokenId) {
         return p.tokenState(tokenId).orElseThrow(() -> new AssertionError("no state for " + tokenId));
     }
 

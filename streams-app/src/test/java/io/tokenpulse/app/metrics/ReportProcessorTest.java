@@ -1,0 +1,134 @@
+package io.tokenpulse.app.metrics;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.tokenpulse.avro.Granularity;
+import io.tokenpulse.avro.PostureReport;
+import io.tokenpulse.avro.state.FactKind;
+import io.tokenpulse.avro.state.MetricFact;
+import io.tokenpulse.avro.state.ReportCursor;
+import io.tokenpulse.avro.state.ReportWindow;
+import io.tokenpulse.registry.InMemorySchemaRegistryClient;
+import io.tokenpulse.serde.AvroSerdes;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.processor.api.MockProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.StoreBuilder;
+import org.apache.kafka.streams.state.Stores;
+import org.junit.jupiter.api.Test;
+
+/** The report processor alone: its time is the slowest token task's, so a fast partition closes nothing early. */
+class ReportProcessorTest {
+    private static final Instant NOON = Instant.parse("2025-01-25T12:00:00Z");
+    private static final long MIN = Duration.ofMinutes(1).toMillis();
+
+    private final MockProcessorContext<String, PostureReport> context = new MockProcessorContext<>();
+    private final ReportProcessor processor = new ReportProcessor(Duration.ofMinutes(10));
+
+    ReportProcessorTest() {
+        InMemorySchemaRegistryClient registry = new InMemorySchemaRegistryClient();
+        add(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(ReportTopology.CURSOR_STORE), Serdes.String(),
+                AvroSerdes.value(ReportCursor.class, registry)));
+        add(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(ReportTopology.WINDOW_STORE), Serdes.String(),
+                AvroSerdes.value(ReportWindow.class, registry)));
+        add(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(ReportTopology.CLOCK_STORE), Serdes.String(), Serdes.Long()));
+        processor.init(context);
+    }
+
+    private void add(StoreBuilder<? extends KeyValueStore<String, ?>> builder) {
+        KeyValueStore<String, ?> store = builder.withLoggingDisabled().build();
+        store.init(context.getStateStoreContext(), store);
+        context.addStateStore(store);
+    }
+
+    @Test
+    void aWindowClosesOnlyWhenEveryTokenTaskIsPastItsEndPlusTheGrace() {
+        long noon = NOON.toEpochMilli();
+        send(MetricFacts.watermark(0, noon));
+        send(MetricFacts.watermark(1, noon));
+        send(MetricFacts.alert("acme", null, "NEW_SOURCE", noon + 20 * MIN));
+        // Partition 0 races ahead to 14:00; partition 1 is at 12:30: the 12:00 window stays open
+        send(MetricFacts.watermark(0, noon + 120 * MIN));
+        send(MetricFacts.watermark(1, noon + 30 * MIN));
+        assertEquals(List.of(), reports());
+        // A fact from the slow partition at 12:40 is in time
+        send(MetricFacts.alert("acme", null, "NEW_SOURCE", noon + 40 * MIN));
+        send(MetricFacts.watermark(1, noon + 70 * MIN));
+        List<PostureReport> closed = reports();
+        assertEquals(1, closed.size(), closed.toString());
+        PostureReport r = closed.get(0);
+        assertEquals(Granularity.HOURLY, r.getGranularity());
+        assertEquals(NOON, r.getWindowStart());
+        assertEquals(2L, r.getAlertsByType().get("NEW_SOURCE"));
+        assertEquals(0, r.getLateEvents());
+        // An older watermark changes nothing
+        send(MetricFacts.watermark(1, noon));
+        assertEquals(List.of(), reports());
+    }
+
+    @Test
+    void aFactForAClosedWindowCountsAsLateInTheNextReport() {
+        long noon = NOON.toEpochMilli();
+        send(MetricFacts.watermark(0, noon));
+        send(MetricFacts.of(FactKind.EXPIRY_BREAKAGE, "acme", "web", noon + 5 * MIN, 2));
+        send(MetricFacts.watermark(0, noon + 71 * MIN));
+        assertEquals(2, reports().size(), "the tenant's and the owner's 12:00 reports");
+        send(MetricFacts.of(FactKind.EXPIRY_BREAKAGE, "acme", "web", noon + 6 * MIN, 1));
+        send(MetricFacts.watermark(0, noon + 131 * MIN));
+        List<PostureReport> next = reports();
+        assertEquals(2, next.size(), next.toString());
+        for (PostureReport r : next) {
+            assertEquals(NOON.plus(Duration.ofHours(1)), r.getWindowStart());
+            assertEquals(1, r.getLateEvents());
+            assertEquals(0, r.getExpiryBreakage());
+        }
+    }
+
+    @Test
+    void gaugesMoveWithTheTokenFromOneOwnerToAnother() {
+        long noon = NOON.toEpochMilli();
+        int active = 1 << PostureFlags.ACTIVE;
+        send(MetricFacts.watermark(0, noon));
+        send(MetricFacts.gauges("acme", "web", active, null, 0, noon + MIN));
+        send(MetricFacts.gauges("acme", "payments", active, "web", active, noon + 2 * MIN));
+        send(MetricFacts.watermark(0, noon + 71 * MIN));
+        List<PostureReport> closed = reports();
+        assertEquals(1, one(closed, null).getActiveTokens());
+        assertEquals(1, one(closed, "payments").getActiveTokens());
+        assertEquals(0, one(closed, "web").getActiveTokens(), "web had a token during the hour, none at its end");
+    }
+
+    @Test
+    void percentilesBeyondTheSketchsExactRangeStayWithinItsErrorAndItsSizeIsBounded() {
+        io.tokenpulse.avro.state.DurationSummary s = null;
+        for (long v = 1; v <= 100_000; v++) {
+            s = Durations.add(s, v);
+        }
+        long p50 = Durations.quantile(s, 0.5);
+        long p95 = Durations.quantile(s, 0.95);
+        // KLL k=200: normalised rank error 1.65% at 99% confidence, i.e. 1,650 ranks of 100,000
+        assertTrue(Math.abs(p50 - 50_000) <= 1_650, "p50 " + p50);
+        assertTrue(Math.abs(p95 - 95_000) <= 1_650, "p95 " + p95);
+        assertEquals(50_000.5, Durations.mean(s), "the mean is exact");
+        assertTrue(s.getSketch().remaining() < 8_000, "sketch bytes " + s.getSketch().remaining());
+    }
+
+    private static PostureReport one(List<PostureReport> reports, String owner) {
+        return reports.stream().filter(r -> java.util.Objects.equals(r.getOwner(), owner)).findFirst().orElseThrow();
+    }
+
+    private void send(MetricFact f) {
+        processor.process(new Record<>(f.getTenant(), f, f.getAt()));
+    }
+
+    private List<PostureReport> reports() {
+        List<PostureReport> out = context.forwarded().stream().map(c -> (PostureReport) c.record().value()).toList();
+        context.resetForwards();
+        return out;
+    }
+}
