@@ -67,6 +67,39 @@ final class TopicTail<V> implements AutoCloseable {
         return count;
     }
 
+    /**
+     * Hands every committed record up to the end of the topic as it is now to {@code sink} (the transactional end:
+     * the consumer reads committed only), then returns the count. For snapshots of compact outputs (reports,
+     * incidents); {@code timeout} bounds a topic that cannot be read.
+     */
+    long readToEnd(Duration timeout, Consumer<V> sink) {
+        Map<TopicPartition, Long> end = consumer.endOffsets(consumer.assignment(), Duration.ofSeconds(30));
+        long deadline = System.nanoTime() + timeout.toNanos();
+        long count = 0;
+        while (!reached(end)) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("could not read " + topic + " to its end within " + timeout);
+            }
+            try {
+                for (ConsumerRecord<String, V> r : consumer.poll(Duration.ofMillis(500))) {
+                    if (r.offset() < end.get(new TopicPartition(r.topic(), r.partition()))) {
+                        sink.accept(r.value());
+                        count++;
+                    }
+                }
+            } catch (RecordDeserializationException e) {
+                System.err.println("tokenpulse: skipping unreadable record " + topic + "-" + e.topicPartition().partition()
+                        + "@" + e.offset() + ": " + Errors.describe(e));
+                consumer.seek(e.topicPartition(), e.offset() + 1);
+            }
+        }
+        return count;
+    }
+
+    private boolean reached(Map<TopicPartition, Long> end) {
+        return end.entrySet().stream().allMatch(e -> consumer.position(e.getKey()) >= e.getValue());
+    }
+
     @Override
     public void close() {
         consumer.close(org.apache.kafka.clients.consumer.CloseOptions.timeout(Duration.ofSeconds(5)));

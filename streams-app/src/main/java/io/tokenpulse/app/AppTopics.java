@@ -25,7 +25,8 @@ final class AppTopics {
     private AppTopics() {
     }
 
-    static void ensure(AppConfig config, Topics topics) {
+    /** Returns the partition count of the token inputs (lifecycle, usage, links): how many token tasks run. */
+    static int ensure(AppConfig config, Topics topics) {
         try (Admin admin = Admin.create(config.kafkaClientProperties())) {
             Map<String, TopicDescription> inputs = describe(admin, List.of(topics.lifecycle().name(), topics.usage().name()));
             int partitions = inputs.get(topics.lifecycle().name()).partitions().size();
@@ -50,6 +51,7 @@ final class AppTopics {
                         + topics.lifecycle().name() + " has " + partitions + "; delete it (it is rebuilt from the inputs) or "
                         + "give it the same count");
             }
+            return partitions;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while checking the app's topics", e);

@@ -73,7 +73,7 @@ public final class TokenPulseApp implements AutoCloseable {
         log.info("Starting TokenPulse (application.id={}, bootstrap={}, registry={}, guarantee={}, threads={}); topics {}",
                 config.applicationId(), config.bootstrapServers(), topics.registry().describe(),
                 config.processingGuarantee(), config.numThreads(), topics);
-        AppTopics.ensure(config, topics);
+        topology.reportSources().expect(AppTopics.ensure(config, topics));
         streams.start();
         return this;
     }

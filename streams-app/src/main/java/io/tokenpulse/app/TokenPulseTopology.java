@@ -9,6 +9,7 @@ import io.tokenpulse.app.ingest.IngestTopology;
 import io.tokenpulse.app.ingest.Validation;
 import io.tokenpulse.app.detect.DetectionTopology;
 import io.tokenpulse.app.detect.TokenProcessor;
+import io.tokenpulse.app.metrics.WatermarkSources;
 import java.time.Clock;
 import java.util.Objects;
 import java.util.Properties;
@@ -25,11 +26,13 @@ import org.apache.kafka.streams.TopologyConfig;
  * <p>The topology and the settings travel together because Kafka Streams takes the exception handlers (and so
  * the dead-letter counter they report to) from the settings the topology was built with.
  */
-public record TokenPulseTopology(Topology topology, Properties properties, DeadLetterCounter deadLetters) {
+public record TokenPulseTopology(Topology topology, Properties properties, DeadLetterCounter deadLetters,
+                                 WatermarkSources reportSources) {
 
     public TokenPulseTopology {
         Objects.requireNonNull(topology, "topology");
         Objects.requireNonNull(deadLetters, "deadLetters");
+        Objects.requireNonNull(reportSources, "reportSources");
         properties = copy(properties);
     }
 
@@ -46,6 +49,7 @@ public record TokenPulseTopology(Topology topology, Properties properties, DeadL
     /** {@code clock} is the wall clock that bounds how far in the future an event may claim to be. */
     public static TokenPulseTopology build(AppConfig config, Topics topics, Clock clock) {
         DeadLetterCounter deadLetters = new DeadLetterCounter();
+        WatermarkSources sources = new WatermarkSources();
         Properties props = streamsProperties(config, topics, deadLetters);
         StreamsBuilder builder = new StreamsBuilder(new TopologyConfig(new StreamsConfig(props)));
 
@@ -53,9 +57,9 @@ public record TokenPulseTopology(Topology topology, Properties properties, DeadL
                 new EventTimeExtractor(clock, config.maxFutureSkew()), new Validation(clock, config.maxFutureSkew()));
         DetectionTopology.addTo(builder, inputs, topics, new DetectionTopology.Settings(
                 new TokenProcessor.DetectionSettings(config.detection().tick(), config.detection().idleAfter()),
-                config.detection().versionPartitions(), clock, config.detection().reportGrace()));
+                config.detection().versionPartitions(), clock, config.detection().reportGrace(), sources));
 
-        return new TokenPulseTopology(builder.build(props), props, deadLetters);
+        return new TokenPulseTopology(builder.build(props), props, deadLetters, sources);
     }
 
     /**

@@ -12,6 +12,7 @@ import io.tokenpulse.avro.state.TokenBinding;
 import io.tokenpulse.avro.state.TokenLink;
 import io.tokenpulse.avro.state.TokenState;
 import io.tokenpulse.app.metrics.ReportTopology;
+import io.tokenpulse.app.metrics.WatermarkSources;
 import java.time.Clock;
 import java.time.Duration;
 import org.apache.kafka.common.serialization.Serdes;
@@ -50,7 +51,8 @@ public final class DetectionTopology {
     }
 
     /** Everything the detection topology needs besides the builder and the validated inputs. */
-    public record Settings(TokenProcessor.DetectionSettings time, int versionPartitions, Clock clock, Duration reportGrace) {
+    public record Settings(TokenProcessor.DetectionSettings time, int versionPartitions, Clock clock, Duration reportGrace,
+                           WatermarkSources reportSources) {
     }
 
     public static void addTo(StreamsBuilder builder, IngestTopology.Inputs inputs, Topics topics, Settings s) {
@@ -99,7 +101,7 @@ public final class DetectionTopology {
                         .mapValues(v -> ((TokenOutput.Incident) v).timeline(), Named.as("incident-values")), "incidents"))
                 .branch((k, v) -> v instanceof TokenOutput.Fact, Branched.withConsumer(f -> facts[0] = f
                         .mapValues(v -> ((TokenOutput.Fact) v).fact(), Named.as("fact-values")), "facts"));
-        ReportTopology.addTo(builder, facts[0], incidents[0], topics, s.reportGrace());
+        ReportTopology.addTo(builder, facts[0], incidents[0], topics, s.reportGrace(), s.reportSources());
     }
 
     private static void routeAlerts(KStream<String, TokenOutput> alerts, Topics topics) {

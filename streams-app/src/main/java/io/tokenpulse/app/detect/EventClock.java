@@ -24,6 +24,29 @@ public final class EventClock {
      * the wall-clock time since its last record once the whole instance has been idle for {@code idleAfterMs}.
      * {@link Long#MIN_VALUE} while nothing was observed.
      */
+    /**
+     * What an idle task may promise the reports (a watermark) at {@code wallNow}: {@link #idleTime} once the whole
+     * instance has been idle for {@code idleAfterMs} (everything it was given is consumed). While other tasks of the
+     * instance are busy, only if they are processing live traffic (within {@code idleAfterMs} of the wall clock): then
+     * the wall clock less {@code idleAfterMs}. During a replay, nothing: a task that merely has not been fetched yet
+     * must not close windows on its own data. {@link Long#MIN_VALUE} for nothing.
+     */
+    public long safeIdleWatermark(long wallNow, long idleAfterMs) {
+        long max = maxStreamTime.get();
+        long last = lastRecordWall.get();
+        if (max == Long.MIN_VALUE || last == Long.MIN_VALUE) {
+            return Long.MIN_VALUE;
+        }
+        if (wallNow - last >= idleAfterMs) {
+            return idleTime(wallNow, idleAfterMs);
+        }
+        return max >= wallNow - 2 * idleAfterMs ? Math.min(max, wallNow - idleAfterMs) : Long.MIN_VALUE;
+    }
+
+    public boolean observedAny() {
+        return maxStreamTime.get() != Long.MIN_VALUE;
+    }
+
     public long idleTime(long wallNow, long idleAfterMs) {
         long max = maxStreamTime.get();
         long last = lastRecordWall.get();

@@ -128,6 +128,17 @@ public final class TokenProcessor implements Processor<String, TokenInput, Strin
         if (lastStreamTime == Long.MIN_VALUE) {
             long restored = context.currentStreamTimeMs();
             if (restored < 0) {
+                // A task with no data yet still sends watermarks once idle, or the reports would wait for it forever.
+                if (wallNow - lastRecordWall >= settings.idleAfter().toMillis()) {
+                    long w = eventClock.safeIdleWatermark(wallNow, settings.idleAfter().toMillis());
+                    if (w == Long.MIN_VALUE && !eventClock.observedAny()) {
+                        // An instance given nothing at all for idleAfter (its partitions are empty): live time.
+                        w = wallNow - settings.idleAfter().toMillis();
+                    }
+                    if (w != Long.MIN_VALUE) {
+                        watermark(w);
+                    }
+                }
                 return;
             }
             lastStreamTime = restored;
@@ -138,7 +149,9 @@ public final class TokenProcessor implements Processor<String, TokenInput, Strin
         }
         long target = Math.max(lastStreamTime, eventClock.idleTime(wallNow, settings.idleAfter().toMillis()));
         fireDue(target);
-        watermark(target);
+        // Deadlines may follow the instance's furthest time, but a watermark is a promise that nothing earlier will come
+        // from this task: only made past its own stream time once the whole instance has consumed everything.
+        watermark(Math.max(lastStreamTime, eventClock.safeIdleWatermark(wallNow, settings.idleAfter().toMillis())));
     }
 
     /**

@@ -43,6 +43,7 @@ public final class ReportProcessor implements Processor<String, MetricFact, Stri
     private static final char SEP = '\u0000';
 
     private final long graceMs;
+    private final WatermarkSources sources;
     private ProcessorContext<String, PostureReport> context;
     private KeyValueStore<String, ReportCursor> cursors;
     private KeyValueStore<String, ReportWindow> windows;
@@ -53,8 +54,9 @@ public final class ReportProcessor implements Processor<String, MetricFact, Stri
     /** Start of the first hourly window that is not closable at {@link #now}, as of the last closing pass. */
     private long closedBefore = Long.MIN_VALUE;
 
-    public ReportProcessor(Duration grace) {
+    public ReportProcessor(Duration grace, WatermarkSources sources) {
         this.graceMs = grace.toMillis();
+        this.sources = sources;
     }
 
     @Override
@@ -104,7 +106,11 @@ public final class ReportProcessor implements Processor<String, MetricFact, Stri
         }
     }
 
+    /** The slowest token task's time; none until every token task has sent a watermark. */
     private long minWatermark() {
+        if (watermarks.size() < sources.expected()) {
+            return Long.MIN_VALUE;
+        }
         return watermarks.values().stream().mapToLong(Long::longValue).min().orElse(Long.MIN_VALUE);
     }
 

@@ -40,7 +40,8 @@ public final class ReportTopology {
     }
 
     public static void addTo(StreamsBuilder builder, KStream<String, MetricFact> facts,
-                             KStream<String, IncidentTimeline> incidents, Topics topics, Duration grace) {
+                             KStream<String, IncidentTimeline> incidents, Topics topics, Duration grace,
+                             WatermarkSources sources) {
         incidents.to(topics.incidents().name(), topics.incidents().produced("incidents-sink"));
 
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(CURSOR_STORE),
@@ -52,7 +53,7 @@ public final class ReportTopology {
         facts.repartition(Repartitioned.<String, MetricFact>as(FACTS_REPARTITION)
                         .withKeySerde(topics.keySerde()).withValueSerde(topics.storeSerde(MetricFact.class))
                         .withStreamPartitioner(new FactPartitioner()))
-                .process(() -> new ReportProcessor(grace), Named.as(REPORT_PROCESSOR), CURSOR_STORE, WINDOW_STORE, CLOCK_STORE)
+                .process(() -> new ReportProcessor(grace, sources), Named.as(REPORT_PROCESSOR), CURSOR_STORE, WINDOW_STORE, CLOCK_STORE)
                 .to(topics.reports().name(), topics.reports().produced("reports-sink"));
     }
 

@@ -28,7 +28,8 @@ class ReportProcessorTest {
     private static final long MIN = Duration.ofMinutes(1).toMillis();
 
     private final MockProcessorContext<String, PostureReport> context = new MockProcessorContext<>();
-    private final ReportProcessor processor = new ReportProcessor(Duration.ofMinutes(10));
+    private final WatermarkSources sources = new WatermarkSources();
+    private final ReportProcessor processor = new ReportProcessor(Duration.ofMinutes(10), sources);
 
     ReportProcessorTest() {
         InMemorySchemaRegistryClient registry = new InMemorySchemaRegistryClient();
@@ -49,9 +50,13 @@ class ReportProcessorTest {
     @Test
     void aWindowClosesOnlyWhenEveryTokenTaskIsPastItsEndPlusTheGrace() {
         long noon = NOON.toEpochMilli();
+        sources.expect(2);
         send(MetricFacts.watermark(0, noon));
-        send(MetricFacts.watermark(1, noon));
         send(MetricFacts.alert("acme", null, "NEW_SOURCE", noon + 20 * MIN));
+        // Partition 0 alone at 14:00: partition 1 has not said where it is, so nothing closes
+        send(MetricFacts.watermark(0, noon + 120 * MIN));
+        assertEquals(List.of(), reports());
+        send(MetricFacts.watermark(1, noon));
         // Partition 0 races ahead to 14:00; partition 1 is at 12:30: the 12:00 window stays open
         send(MetricFacts.watermark(0, noon + 120 * MIN));
         send(MetricFacts.watermark(1, noon + 30 * MIN));
