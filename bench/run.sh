@@ -15,3 +15,5 @@ echo "== throughput and state size ($TOKENS tokens, $USES usage events)"
 java -Xmx2g -Dtokenpulse.home="$ROOT/.tokenpulse" -cp "$CP" io.tokenpulse.bench.ThroughputBench "$TOKENS" "$USES"
 echo "== tick cost ($IDLE idle tokens)"
 java -Xmx4g -cp "$CP" io.tokenpulse.bench.TickBench "$IDLE" 200
+echo "== posture reports: state per open window, report latency"
+java -Xmx2g -Dtokenpulse.home="$ROOT/.tokenpulse" -cp "$CP" io.tokenpulse.bench.ReportBench 50 10 20000 10000
