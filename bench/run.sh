@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Rerunnable benchmarks (not tests). Usage: bench/run.sh [tokens] [usage-events] [idle-tokens-for-tick]
 # 1. throughput through the full pipeline on the local stack vs the raw consume rate, and state bytes per token;
-# 2. the cost of a time-driven tick with a million idle tokens.
+# 2. the cost of a time-driven tick with a million idle tokens;
+# 3. input adapter parse + Avro serialize throughput (jsonl, cloudtrail, vault-audit), no broker: ADAPTER_RECORDS (1,000,000).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
@@ -17,3 +18,5 @@ echo "== tick cost ($IDLE idle tokens)"
 java -Xmx4g -cp "$CP" io.tokenpulse.bench.TickBench "$IDLE" 200
 echo "== posture reports: state per open window, report latency"
 java -Xmx2g -Dtokenpulse.home="$ROOT/.tokenpulse" -cp "$CP" io.tokenpulse.bench.ReportBench 50 10 20000 10000
+echo "== adapter parse throughput (${ADAPTER_RECORDS:-1000000} records per input, no broker)"
+java -Xmx1g -cp "$CP" io.tokenpulse.bench.AdapterParseBench "${ADAPTER_RECORDS:-1000000}"

@@ -6,8 +6,11 @@ import io.tokenpulse.producers.sdk.TokenPulsePublisher;
 import java.io.Reader;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
@@ -55,13 +58,22 @@ public final class PublishJob {
      * The outcome. {@code read}: lines that carried a record (blank and comment lines excluded);
      * {@code published}: acknowledged by the broker; {@code rejected}: lines that did not parse or validate;
      * {@code failedSends}: accepted lines the broker did not acknowledge (error or drain timeout).
-     * {@code rejections} and {@code sendFailures} keep the first {@link #KEPT_PROBLEMS} of each.
+     * {@code rejections} and {@code sendFailures} keep the first {@link #KEPT_PROBLEMS} of each;
+     * {@code rejectedByReason} counts every rejection by its {@link LineResult.Rejected#code()}.
+     * With the log adapters one record can give two results (a call that uses a key and issues another), so
+     * {@code read} counts results: events plus rejections.
      */
     public record Summary(long read, long published, long rejected, long failedSends, List<LineResult.Rejected> rejections,
-                          List<String> sendFailures, Duration elapsed) {
+                          List<String> sendFailures, Duration elapsed, Map<String, Long> rejectedByReason) {
         public Summary {
             rejections = List.copyOf(rejections);
             sendFailures = List.copyOf(sendFailures);
+            rejectedByReason = Collections.unmodifiableMap(new TreeMap<>(rejectedByReason));
+        }
+
+        public Summary(long read, long published, long rejected, long failedSends, List<LineResult.Rejected> rejections,
+                       List<String> sendFailures, Duration elapsed) {
+            this(read, published, rejected, failedSends, rejections, sendFailures, elapsed, Map.of());
         }
 
         /** Published events per second. */
@@ -129,6 +141,7 @@ public final class PublishJob {
         private final Consumer<Progress> onProgress;
         private final List<LineResult.Rejected> rejections = new ArrayList<>();
         private final List<String> sendFailures = new ArrayList<>();
+        private final Map<String, Long> rejectedByReason = new TreeMap<>();
         private long read;
         private long rejected;
         private long published;
@@ -148,6 +161,7 @@ public final class PublishJob {
             read++;
             if (line instanceof LineResult.Rejected rej) {
                 rejected++;
+                rejectedByReason.merge(rej.code(), 1L, Long::sum);
                 if (rejections.size() < KEPT_PROBLEMS) {
                     rejections.add(rej);
                 }
@@ -228,7 +242,7 @@ public final class PublishJob {
                 Thread.currentThread().interrupt();
             }
             return new Summary(read, published, rejected, failed, rejections, sendFailures,
-                    Duration.ofNanos(System.nanoTime() - start));
+                    Duration.ofNanos(System.nanoTime() - start), rejectedByReason);
         }
 
         private void keepFailure(String failure) {

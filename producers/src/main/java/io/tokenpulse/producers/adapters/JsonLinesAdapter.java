@@ -39,7 +39,7 @@ import org.apache.avro.AvroRuntimeException;
  * {@code #} comments are skipped. A line that does not parse or validate becomes a {@link LineResult.Rejected} naming every problem; the lines around
  * it are unaffected. Lines are read lazily: a file of any size streams through.
  */
-public final class JsonLinesAdapter {
+public final class JsonLinesAdapter implements InputAdapter {
     // Trailing tokens and duplicate members make a line ambiguous (which "tokenId" wins?): reject, not guess.
     private static final ObjectMapper JSON = JsonMapper.builder()
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
@@ -54,6 +54,7 @@ public final class JsonLinesAdapter {
      * lines counted). Lazy: one line is held at a time. A read error surfaces as UncheckedIOException.
      * The caller closes the reader.
      */
+    @Override
     public Stream<LineResult> parse(Reader input) {
         BufferedReader reader = input instanceof BufferedReader b ? b : new BufferedReader(input, 1 << 16);
         Iterator<LineResult> it = new Iterator<>() {
@@ -94,6 +95,12 @@ public final class JsonLinesAdapter {
             }
         };
         return StreamSupport.stream(Spliterators.spliteratorUnknownSize(it, Spliterator.ORDERED | Spliterator.NONNULL), false);
+    }
+
+    /** Always empty: a canonical line is accepted or rejected, never ignored, and no field is dropped. */
+    @Override
+    public ParseReport report() {
+        return new ParseReport();
     }
 
     /** Whether a line carries no record: blank, or a {@code #} comment. Such lines are neither accepted nor rejected. */

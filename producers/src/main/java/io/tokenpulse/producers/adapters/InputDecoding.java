@@ -1,0 +1,39 @@
+package io.tokenpulse.producers.adapters;
+
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.util.zip.GZIPInputStream;
+
+/** Opens an input stream as UTF-8 text, decompressing it when it is gzip. */
+public final class InputDecoding {
+    private static final int BUFFER = 1 << 16;
+
+    private InputDecoding() {
+    }
+
+    /**
+     * A reader over {@code in}, gunzipped when the stream starts with the gzip magic bytes (1f 8b). The content
+     * decides, not the file name: CloudTrail objects copied out of S3 often lose their {@code .gz}, and a file
+     * named {@code .gz} that is not gzip is read as it is. Concatenated gzip members (cat a.gz b.gz) are all read.
+     */
+    public static Reader reader(InputStream in) throws IOException {
+        return new InputStreamReader(decompressed(in), StandardCharsets.UTF_8);
+    }
+
+    /** {@code in}, gunzipped when it starts with the gzip magic bytes. */
+    public static InputStream decompressed(InputStream in) throws IOException {
+        BufferedInputStream buffered = in instanceof BufferedInputStream b ? b : new BufferedInputStream(in, BUFFER);
+        buffered.mark(2);
+        int b0 = buffered.read();
+        int b1 = buffered.read();
+        buffered.reset();
+        if (b0 == 0x1f && b1 == 0x8b) {
+            return new GZIPInputStream(buffered, BUFFER);
+        }
+        return buffered;
+    }
+}
