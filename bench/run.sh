@@ -2,7 +2,8 @@
 # Rerunnable benchmarks (not tests). Usage: bench/run.sh [tokens] [usage-events] [idle-tokens-for-tick]
 # 1. throughput through the full pipeline on the local stack vs the raw consume rate, and state bytes per token;
 # 2. the cost of a time-driven tick with a million idle tokens;
-# 3. input adapter parse + Avro serialize throughput (jsonl, cloudtrail, vault-audit), no broker: ADAPTER_RECORDS (1,000,000).
+# 3. posture reports: bytes per open report window, report latency after end+grace (ReportBench);
+# 4. input adapter parse + Avro serialize throughput (jsonl, cloudtrail, vault-audit), no broker: ADAPTER_RECORDS (1,000,000).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
