@@ -2,13 +2,8 @@ package io.tokenpulse.cli;
 
 import io.tokenpulse.app.config.AppConfig;
 import io.tokenpulse.avro.IncidentTimeline;
-import io.tokenpulse.registry.SchemaRegistryClient;
-import io.tokenpulse.registry.SchemaRegistryClients;
 import io.tokenpulse.schemas.TopicDef;
-import io.tokenpulse.serde.AvroStringSerde;
-import io.tokenpulse.serde.SpecificAvroDeserializer;
 import java.io.PrintStream;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -36,16 +31,11 @@ final class IncidentsCommand implements Callable<Integer> {
     public Integer call() {
         AppConfig config = connection.load();
         Map<String, IncidentTimeline> latest = new LinkedHashMap<>();
-        try (SchemaRegistryClient registry = SchemaRegistryClients.fromConfig(config.registry().clientConfig());
-             TopicTail<IncidentTimeline> tail = new TopicTail<>(config, config.topicName(TopicDef.INCIDENTS),
-                     new AvroStringSerde(registry, true).deserializer(),
-                     new SpecificAvroDeserializer<>(IncidentTimeline.class, registry), true)) {
-            tail.readToEnd(Duration.ofMinutes(2), i -> {
-                if (i != null && (tenant == null || tenant.equals(i.getTenant()))) {
-                    latest.put(i.getTenant() + "\u0000" + i.getTokenId(), i); // one partition per token: in order
-                }
-            });
-        }
+        TopicSnapshot.read(config, TopicDef.INCIDENTS, IncidentTimeline.class, i -> {
+            if (tenant == null || tenant.equals(i.getTenant())) {
+                latest.put(i.getTenant() + "\u0000" + i.getTokenId(), i); // one partition per token: in order
+            }
+        });
         List<IncidentTimeline> incidents = new ArrayList<>(latest.values());
         incidents.sort(Comparator.comparing(IncidentTimeline::getDetectedAt).reversed());
         print(incidents, System.out, json);

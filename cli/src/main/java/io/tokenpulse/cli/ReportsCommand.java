@@ -3,13 +3,8 @@ package io.tokenpulse.cli;
 import io.tokenpulse.app.config.AppConfig;
 import io.tokenpulse.avro.Granularity;
 import io.tokenpulse.avro.PostureReport;
-import io.tokenpulse.registry.SchemaRegistryClient;
-import io.tokenpulse.registry.SchemaRegistryClients;
 import io.tokenpulse.schemas.TopicDef;
-import io.tokenpulse.serde.AvroStringSerde;
-import io.tokenpulse.serde.SpecificAvroDeserializer;
 import java.io.PrintStream;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -46,16 +41,11 @@ final class ReportsCommand implements Callable<Integer> {
     public Integer call() {
         AppConfig config = connection.load();
         List<PostureReport> reports = new ArrayList<>();
-        try (SchemaRegistryClient registry = SchemaRegistryClients.fromConfig(config.registry().clientConfig());
-             TopicTail<PostureReport> tail = new TopicTail<>(config, config.topicName(TopicDef.REPORTS),
-                     new AvroStringSerde(registry, true).deserializer(),
-                     new SpecificAvroDeserializer<>(PostureReport.class, registry), true)) {
-            tail.readToEnd(Duration.ofMinutes(2), r -> {
-                if (r != null && matches(r)) {
-                    reports.add(r);
-                }
-            });
-        }
+        TopicSnapshot.read(config, TopicDef.REPORTS, PostureReport.class, r -> {
+            if (matches(r)) {
+                reports.add(r);
+            }
+        });
         reports.sort(Comparator.comparing(PostureReport::getWindowStart).thenComparing(r -> r.getGranularity().ordinal())
                 .thenComparing(PostureReport::getTenant).thenComparing(r -> Objects.toString(r.getOwner(), "")));
         List<PostureReport> shown = last == null || last >= reports.size() ? reports

@@ -195,23 +195,26 @@ public final class ReportProcessor implements Processor<String, MetricFact, Stri
             cursors.put(entity, c);
             return;
         }
-        long hour = Math.floorDiv(at, HOUR) * HOUR;
-        if (hour < c.getNextHour()) {
+        if (!addFlow(entity, c, Granularity.HOURLY, f)) {
             c.setLateHourly(c.getLateHourly() + 1);
-        } else {
-            ReportWindow w = window(entity, Granularity.HOURLY, hour, c);
-            addFlow(w, f);
-            windows.put(windowKey(entity, Granularity.HOURLY, hour), w);
         }
-        long day = Math.floorDiv(at, DAY) * DAY;
-        if (day < c.getNextDay()) {
+        if (!addFlow(entity, c, Granularity.DAILY, f)) {
             c.setLateDaily(c.getLateDaily() + 1);
-        } else {
-            ReportWindow w = window(entity, Granularity.DAILY, day, c);
-            addFlow(w, f);
-            windows.put(windowKey(entity, Granularity.DAILY, day), w);
         }
         cursors.put(entity, c);
+    }
+
+    /** Adds a flow to its window of granularity {@code g}; false when that window has closed already. */
+    private boolean addFlow(String entity, ReportCursor c, Granularity g, MetricFact f) {
+        long length = g == Granularity.HOURLY ? HOUR : DAY;
+        long start = Math.floorDiv(f.getAt(), length) * length;
+        if (start < (g == Granularity.HOURLY ? c.getNextHour() : c.getNextDay())) {
+            return false;
+        }
+        ReportWindow w = window(entity, g, start, c);
+        addFlow(w, f);
+        windows.put(windowKey(entity, g, start), w);
+        return true;
     }
 
     private ReportWindow window(String entity, Granularity g, long start, ReportCursor c) {
