@@ -50,6 +50,9 @@ final class EvaluateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (!Files.isReadable(truthFile)) {
+            throw new java.io.FileNotFoundException("no readable truth file: " + truthFile.toAbsolutePath());
+        }
         GroundTruth truth;
         try (BufferedReader in = Files.newBufferedReader(truthFile, StandardCharsets.UTF_8)) {
             truth = GroundTruth.read(in);

@@ -222,6 +222,11 @@ final class SimulateCommand implements Callable<Integer> {
         }
 
         @Override
+        public void factsDone(int day) {
+            publisher.flush();
+        }
+
+        @Override
         public void endOfDay(int daysDone, int days) throws InterruptedException {
             publisher.flush();
             if (sync != null) {

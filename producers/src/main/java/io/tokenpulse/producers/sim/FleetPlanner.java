@@ -111,7 +111,7 @@ final class FleetPlanner {
                 }
                 case PRINCIPAL_MIX -> principalMix(rng.pick(steady), services, base);
                 case VERSION_MIX -> versionMix(rng.pick(steady), base);
-                case RETIRED_LEFT -> retiredLeft(rng.pick(migrating), base);
+                case RETIRED_LEFT -> retiredLeft(migrating, services, base);
                 case STALE_REVOKED -> {
                     Service s = rng.pick(steady);
                     long issue = early();
@@ -358,10 +358,24 @@ final class FleetPlanner {
                 s.userAgent(), 4, 12, false)));
     }
 
-    /** RETIRED_VERSION_TOKEN: a v1 token left behind when its service moved to v2, still used by a v1 straggler. */
-    private void retiredLeft(Service s, String id) {
-        List<String> scopes = s.baseScopes().subList(0, 1 + rng.nextInt(3));
+    /**
+     * RETIRED_VERSION_TOKEN: a v1 token left behind when its service moved to v2, still used by a v1 straggler.
+     * It stays active for two days after the retirement: the retirement reaches the token through two repartition
+     * hops, by when the token's partition may be a publishing chunk further on; a token that expired in between
+     * would never be told while active (see docs/SIMULATION.md). Without such a service it is a healthy token.
+     */
+    private void retiredLeft(List<Service> migrating, List<Service> services, String base) {
         long issue = early();
+        long expires = dodge(issue, issue + 30 * DAY);
+        List<Service> fitting = migrating.stream().filter(m -> m.retireAt() + 2 * DAY <= expires).toList();
+        if (fitting.isEmpty()) {
+            Service any = rng.pick(services);
+            lineage(any, base, Story.HEALTHY.label(), any.baseScopes().subList(0, 1), issue, randomLifetime(), Stale.NONE, null);
+            return;
+        }
+        Service s = rng.pick(fitting);
+        String id = base;
+        List<String> scopes = s.baseScopes().subList(0, 1 + rng.nextInt(3));
         TokenPlan p = single(s, id, Story.RETIRED_LEFT, scopes, issue, issue + 30 * DAY);
         p.segments.add(clip(p, segment(s, s.v1(), scopes, issue + rng.secondBetween(5 * MINUTE, HOUR), end,
                 scopes.size() + rng.nextInt(3), true)));

@@ -80,15 +80,31 @@ public final class Scorer {
             boolean[] used = new boolean[as.size()];
             AlertType type = !ts.isEmpty() ? ts.get(0).type() : as.get(0).getType();
             int[] c = counts.get(type);
-            for (TruthEntry t : ts) {
-                c[0]++;
-                int best = -1;
-                long bestGap = Long.MAX_VALUE;
+            // Exact times first: otherwise a missed first occurrence would take the next one's alert and the miss
+            // would be reported on the wrong (last) occurrence.
+            int[] match = new int[ts.size()];
+            java.util.Arrays.fill(match, -1);
+            for (int j = 0; j < ts.size(); j++) {
                 for (int i = 0; i < as.size(); i++) {
-                    long gap = Math.abs(as.get(i).getEventTime().toEpochMilli() - t.eventTime());
-                    if (!used[i] && gap <= tol && gap < bestGap) {
-                        best = i;
-                        bestGap = gap;
+                    if (!used[i] && as.get(i).getEventTime().toEpochMilli() == ts.get(j).eventTime()) {
+                        used[i] = true;
+                        match[j] = i;
+                        break;
+                    }
+                }
+            }
+            for (int j = 0; j < ts.size(); j++) {
+                TruthEntry t = ts.get(j);
+                c[0]++;
+                int best = match[j];
+                if (best < 0) {
+                    long bestGap = Long.MAX_VALUE;
+                    for (int i = 0; i < as.size(); i++) {
+                        long gap = Math.abs(as.get(i).getEventTime().toEpochMilli() - t.eventTime());
+                        if (!used[i] && gap <= tol && gap < bestGap) {
+                            best = i;
+                            bestGap = gap;
+                        }
                     }
                 }
                 if (best >= 0) {

@@ -18,6 +18,14 @@ public final class Simulator {
     public interface Sink {
         void accept(SimEvent event) throws Exception;
 
+        /**
+         * Called between a day's facts (policies, deployments, lifecycle) and its uses. A publisher flushes here:
+         * a producer sends batches of different partitions in any order, so without it a use can reach the broker
+         * before its token's ISSUED or REVOKED of the same day, and be judged without it.
+         */
+        default void factsDone(int day) throws Exception {
+        }
+
         /** Called after each simulated day, with the number of days done (the CLI waits for the pipeline here). */
         default void endOfDay(int daysDone, int days) throws Exception {
         }
@@ -27,8 +35,13 @@ public final class Simulator {
     private final FleetPlan plan;
 
     public Simulator(SimConfig config) {
-        this.config = config;
-        this.plan = new FleetPlanner(config).plan();
+        this(new FleetPlanner(config).plan());
+    }
+
+    /** A hand-made plan (tests check the truth of small fleets they can reason about line by line). */
+    Simulator(FleetPlan plan) {
+        this.config = plan.config();
+        this.plan = plan;
     }
 
     /** Tokens planned (initial ones, their rotations and replacements, unknown ones), by story label. */
@@ -47,6 +60,7 @@ public final class Simulator {
             for (SimEvent e : day.facts()) {
                 sink.accept(e);
             }
+            sink.factsDone(d);
             for (SimEvent e : day.uses()) {
                 sink.accept(e);
             }

@@ -15,6 +15,9 @@ import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.Set;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -49,6 +52,44 @@ class SimulatorTest {
         List<LineResult> rejected = lines.stream().filter(l -> l instanceof LineResult.Rejected).toList();
         assertTrue(rejected.isEmpty(), "rejected: " + rejected.stream().limit(5).toList());
         assertTrue(lines.size() > 1000, "a fleet of 60 tokens over 8 days makes thousands of events, got " + lines.size());
+    }
+
+    /**
+     * Stories are kept apart: a token's truth holds only its story's conditions (and an unreplaced expiry, which
+     * any single token may reach in a long run); healthy and rotated-in tokens have none at all.
+     */
+    @Test
+    void eachStoryRaisesOnlyItsOwnConditions() throws Exception {
+        Map<String, Set<AlertType>> allowed = new HashMap<>();
+        allowed.put("forgotten", EnumSet.of(AlertType.UNUSED_TOKEN));
+        allowed.put("over-granted", EnumSet.of(AlertType.OVER_PRIVILEGED));
+        allowed.put("creep-change", EnumSet.of(AlertType.SCOPE_CREEP));
+        allowed.put("creep-rotate-rotated", EnumSet.of(AlertType.SCOPE_CREEP));
+        allowed.put("principal-mix", EnumSet.of(AlertType.PRINCIPAL_MISMATCH, AlertType.NEW_SOURCE));
+        allowed.put("version-mix", EnumSet.of(AlertType.VERSION_MISMATCH));
+        allowed.put("retired-left", EnumSet.of(AlertType.RETIRED_VERSION_TOKEN));
+        allowed.put("stale-revoked", EnumSet.of(AlertType.REVOKED_TOKEN_USED));
+        allowed.put("stale-expired", EnumSet.of(AlertType.EXPIRED_TOKEN_USED));
+        allowed.put("expiring", EnumSet.noneOf(AlertType.class));
+        allowed.put("policy-violation", EnumSet.of(AlertType.EXPIRY_POLICY_VIOLATION));
+        allowed.put("compromise", EnumSet.of(AlertType.NEW_SOURCE, AlertType.SCOPE_PROBING, AlertType.USAGE_SPIKE,
+                AlertType.PRINCIPAL_MISMATCH, AlertType.REVOKED_TOKEN_USED, AlertType.REPLACEMENT_OVERDUE));
+        allowed.put("unknown", EnumSet.of(AlertType.UNKNOWN_TOKEN_USED));
+        Set<String> single = Set.of("forgotten", "over-granted", "creep-change", "principal-mix", "version-mix",
+                "retired-left", "expiring");
+        for (int days : new int[] {10, 30}) {
+            String[] out = run(new SimConfig(2, 400, days, 21));
+            GroundTruth truth = GroundTruth.read(new BufferedReader(new StringReader(out[1])));
+            for (TruthEntry t : truth.alerts()) {
+                String story = t.story().startsWith("compromise-") && t.type() == AlertType.REPLACEMENT_OVERDUE ? "compromise" : t.story();
+                Set<AlertType> ok = EnumSet.noneOf(AlertType.class);
+                ok.addAll(allowed.getOrDefault(story, Set.of()));
+                if (single.contains(story)) {
+                    ok.add(AlertType.EXPIRING_UNREPLACED);
+                }
+                assertTrue(ok.contains(t.type()), days + " days: " + t + " is not a condition of its story");
+            }
+        }
     }
 
     @Test
