@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
         subcommands = {
             UpCommand.class, DownCommand.class, StatusCommand.class, RunCommand.class, PublishCommand.class,
             AlertsCommand.class, ReportsCommand.class, IncidentsCommand.class, DemoCommand.class, GenerateCommand.class,
+            SimulateCommand.class, EvaluateCommand.class,
             CommandLine.HelpCommand.class})
 public final class TokenPulseCli implements Runnable {
     @CommandLine.Spec
