@@ -61,6 +61,13 @@ class SimulationIT {
             assertTrue(failures.isEmpty(), "below 0.95: " + failures + "\nexamples: " + score.get("examples")
                     + "\nsimulate: " + simulated.err);
             assertEquals(0, score.get("duplicateAlerts").asInt(), "exactly once: no alert id twice");
+            // Every incident has a timeline, and time to detect, revoke and replace are what the truth says
+            assertTrue(score.get("incidents").get("truth").asInt() > 0, score.get("incidents").toString());
+            assertEquals(score.get("incidents").get("truth"), score.get("incidents").get("measured"));
+            for (JsonNode m : score.get("metrics")) {
+                assertTrue(m.get("truth").get("n").asInt() > 0, m.toString());
+                assertEquals(m.get("truth"), m.get("measured"), m.get("metric").asText());
+            }
             assertEquals(0, app.deadLetters().total(), "the simulator's events are all valid");
         } finally {
             app.close(Duration.ofSeconds(30));

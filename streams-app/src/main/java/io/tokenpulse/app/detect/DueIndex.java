@@ -35,8 +35,17 @@ public final class DueIndex {
 
     /** Up to {@code max} entries due at or before {@code upTo}, earliest first. */
     public List<Due> dueBy(long upTo, int max) {
+        return dueBetween(0L, upTo, max);
+    }
+
+    /**
+     * Up to {@code max} entries due in [{@code from}, {@code upTo}], earliest first. Starting at the time already
+     * fired matters: RocksDB keeps the deleted entries of fired deadlines as tombstones until compaction, and a scan
+     * from 0 would walk all of them on every advance of event time.
+     */
+    public List<Due> dueBetween(long from, long upTo, int max) {
         List<Due> due = new ArrayList<>();
-        try (KeyValueIterator<Bytes, byte[]> it = store.range(bound(0L), bound(upTo + 1))) {
+        try (KeyValueIterator<Bytes, byte[]> it = store.range(bound(from), bound(upTo + 1))) {
             while (it.hasNext() && due.size() < max) {
                 KeyValue<Bytes, byte[]> next = it.next();
                 byte[] k = next.key.get();

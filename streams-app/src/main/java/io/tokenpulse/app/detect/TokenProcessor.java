@@ -175,8 +175,12 @@ public final class TokenProcessor implements Processor<String, TokenInput, Strin
             return;
         }
         List<DueIndex.Due> entries;
+        // Every entry at or before firedUpTo has fired: a deadline scheduled later than that is put, an earlier one
+        // fires at once (see save), so the scan starts after it. Not advanced within the pass: a deadline fired here
+        // may schedule the token's next one before the last entry of this batch.
+        long from = firedUpTo == Long.MIN_VALUE ? 0L : firedUpTo + 1;
         do {
-            entries = due.dueBy(upTo, MAX_DUE_PER_PASS);
+            entries = due.dueBetween(from, upTo, MAX_DUE_PER_PASS);
             for (DueIndex.Due d : entries) {
                 due.remove(d.at(), d.tokenId());
                 TokenState stored = tokens.get(d.tokenId());
