@@ -127,7 +127,10 @@ public final class StateConditions {
         ev.put("service", String.valueOf(t.state().getPrincipal()));
         ev.put("version", String.valueOf(t.state().getServiceVersion()));
         ev.put("retiredAt", iso(retiredAt));
-        out.put(AlertType.RETIRED_VERSION_TOKEN, finding(t, AlertType.RETIRED_VERSION_TOKEN, now,
+        // The alert is about the retirement: its time, not the later time the token had reached when the news came
+        // (a retirement is relayed through the version processor, so it can arrive after the token's own events).
+        long since = Math.max(retiredAt, t.issuedAt());
+        out.put(AlertType.RETIRED_VERSION_TOKEN, finding(t, AlertType.RETIRED_VERSION_TOKEN, Math.min(since, now),
                 "Token " + t.id() + " is still active but bound to retired " + t.state().getPrincipal() + " "
                         + t.state().getServiceVersion(), ev, List.of()));
     }

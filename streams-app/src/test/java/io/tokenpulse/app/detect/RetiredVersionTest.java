@@ -41,6 +41,22 @@ class RetiredVersionTest {
         }
     }
 
+    /** Found by the simulator: the alert took the time the token had reached when the retirement's news came. */
+    @Test
+    void aRetirementLearnedAfterLaterUsesIsDatedAtTheRetirement() {
+        try (Fleet f = new Fleet(stateDir)) {
+            f.deploy("checkout", "1.4.2", DeploymentType.DEPLOYED, T0);
+            f.issue("tok-1", T0);
+            f.use("tok-1", at(days(10).plusHours(1))).use("tok-1", at(days(10).plusHours(8)))
+                    .use("tok-1", at(days(10).plusHours(20)));
+            f.deploy("checkout", "1.4.2", DeploymentType.RETIRED, at(days(10).plusHours(2)));
+            TokenAlert a = f.one(AlertType.RETIRED_VERSION_TOKEN);
+            assertEquals(at(days(10).plusHours(2)), a.getEventTime());
+            assertEquals(at(days(10).plusHours(2)).toString(), a.getEvidence().get("retiredAt"));
+            assertEquals(Fleet.alertId(AlertType.RETIRED_VERSION_TOKEN, "tok-1", at(days(10).plusHours(2)), null), a.getAlertId());
+        }
+    }
+
     @Test
     void aTokenIssuedForAnAlreadyRetiredVersionIsFlaggedAndRedeployingClearsIt() {
         try (Fleet f = new Fleet(stateDir)) {
