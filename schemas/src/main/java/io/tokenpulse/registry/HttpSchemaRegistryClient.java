@@ -51,7 +51,16 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
 
     @Override
     public int register(String subject, Schema schema) {
-        return idOf(subject, schema, "/subjects/" + encode(subject) + "/versions", "register a schema under subject '" + subject + "'");
+        try {
+            return idOf(subject, schema, "/subjects/" + encode(subject) + "/versions", "register a schema under subject '" + subject + "'");
+        } catch (RegistryException e) {
+            if (e.status() != 409) {
+                throw e;
+            }
+            // Two instances creating the same subject at once: Apicurio answers the slower one 409 "already exists".
+            // The schema is there now, so its id is a lookup away (an incompatible schema still fails the lookup).
+            return lookup(subject, schema);
+        }
     }
 
     @Override
