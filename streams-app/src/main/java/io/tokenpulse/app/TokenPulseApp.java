@@ -81,7 +81,8 @@ public final class TokenPulseApp implements AutoCloseable {
             streams.setStateListener(this::onStateChange);
             streams.setUncaughtExceptionHandler(this::onUncaught);
             if (query != null) {
-                StreamsCluster cluster = new StreamsCluster(streams, query.advertised());
+                StreamsCluster cluster = new StreamsCluster(streams, query.advertised(), topology.topology().describe(),
+                        config.applicationId());
                 queryMetrics = new QueryMetrics(streams, topology.deadLetters());
                 query.serve(QueryApi.routes(cluster, cluster, new Forwarder(QueryApi.PEER_TIMEOUT),
                         topics.keySerde().serializer(), new BearerAuth(config.query().tokenSha256()), readiness,

@@ -23,6 +23,13 @@ public interface Cluster {
     /** Every instance that hosts {@code store} (this one included); 503 when none does. */
     List<HostInfo> instances(String store);
 
+    /**
+     * The partitions of {@code store} that {@code host} is active for, as this instance's metadata says. A list query
+     * scans exactly these, and its merge checks that every instance did: a partition moving between instances
+     * (still restoring on its new owner) must make the answer a 503, not a page with holes.
+     */
+    Set<Integer> activePartitions(String store, HostInfo host);
+
     /** Where one key lives. */
     record KeyLocation(int partition, HostInfo active, Set<HostInfo> standbys) {
     }

@@ -7,7 +7,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.function.Supplier;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Function;
 import org.apache.kafka.streams.state.HostInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,7 +30,16 @@ public final class FanOut {
         this.forwarder = forwarder;
     }
 
-    public List<JsonNode> ask(ApiRequest request, String store, Supplier<Map<String, Object>> local) {
+    /** This instance's share: {@code scan} over exactly the partitions it is active for, which the answer names. */
+    public Map<String, Object> local(String store, Function<Set<Integer>, Map<String, Object>> scan) {
+        cluster.requireRunning();
+        Set<Integer> partitions = new TreeSet<>(cluster.activePartitions(store, cluster.self()));
+        Map<String, Object> body = new LinkedHashMap<>(scan.apply(partitions));
+        body.put("partitions", partitions);
+        return body;
+    }
+
+    public List<JsonNode> ask(ApiRequest request, String store, Function<Set<Integer>, Map<String, Object>> scan) {
         cluster.requireRunning();
         HostInfo self = cluster.self();
         Map<String, List<String>> query = new LinkedHashMap<>(request.query());
@@ -42,7 +53,8 @@ public final class FanOut {
             }
         }
         List<JsonNode> answers = new ArrayList<>();
-        answers.add(Json.MAPPER.valueToTree(local.get()));
+        answers.add(Json.MAPPER.valueToTree(local(store, scan)));
+        covers(answers.get(0), self, store);
         for (int i = 0; i < remote.size(); i++) {
             ApiResponse r;
             try {
@@ -55,10 +67,23 @@ public final class FanOut {
                 log.info("Instance {} answered {} to a fan-out of {}", peers.get(i), r.status(), request.path());
                 throw ApiException.unavailable("instance " + peers.get(i) + " answered " + r.status() + "; retry shortly");
             }
-            answers.add(Json.parse(r.body()));
+            JsonNode answer = Json.parse(r.body());
+            covers(answer, peers.get(i), store);
+            answers.add(answer);
         }
         // The membership may have changed while we asked: an answer from a moving group is not trusted.
         cluster.requireRunning();
         return answers;
+    }
+
+    /** The instance scanned the partitions our metadata says it is active for: no more (twice), no fewer (holes). */
+    private void covers(JsonNode answer, HostInfo host, String store) {
+        Set<Integer> scanned = new TreeSet<>();
+        answer.path("partitions").forEach(p -> scanned.add(p.asInt()));
+        Set<Integer> expected = cluster.activePartitions(store, host);
+        if (!scanned.equals(expected)) {
+            log.info("Instance {} scanned partitions {} of {} but is active for {}: assignment moving", host, scanned, store, expected);
+            throw ApiException.unavailable("the assignment of " + store + " is moving between instances; retry shortly");
+        }
     }
 }

@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.KeyValueIterator;
@@ -35,10 +36,10 @@ public final class IncidentResource {
         Optional<String> tenant = TokenFilter.text(request, "tenant");
         int limit = TokenFilter.limit(request, TokenFilter.DEFAULT_LIMIT);
         if (request.localOnly()) {
-            return ApiResponse.json(200, Map.of("incidents", local(tenant)));
+            return ApiResponse.json(200, fanOut.local(DetectionTopology.TOKEN_STORE, parts -> Map.of("incidents", local(tenant, parts))));
         }
         TreeMap<String, JsonNode> byToken = new TreeMap<>();
-        for (JsonNode answer : fanOut.ask(request, DetectionTopology.TOKEN_STORE, () -> Map.of("incidents", local(tenant)))) {
+        for (JsonNode answer : fanOut.ask(request, DetectionTopology.TOKEN_STORE, parts -> Map.of("incidents", local(tenant, parts)))) {
             answer.path("incidents").forEach(i -> byToken.putIfAbsent(i.path("tokenId").asText(), i));
         }
         List<JsonNode> all = new ArrayList<>(byToken.values());
@@ -52,9 +53,15 @@ public final class IncidentResource {
         return ApiResponse.json(200, body);
     }
 
-    private List<Map<String, Object>> local(Optional<String> tenant) {
+    private List<Map<String, Object>> local(Optional<String> tenant, Set<Integer> partitions) {
         List<Map<String, Object>> out = new ArrayList<>();
-        ReadOnlyKeyValueStore<String, TokenState> store = stores.active(DetectionTopology.TOKEN_STORE);
+        for (int partition : partitions) {
+            scan(stores.partition(DetectionTopology.TOKEN_STORE, partition, false), tenant, out);
+        }
+        return out;
+    }
+
+    private static void scan(ReadOnlyKeyValueStore<String, TokenState> store, Optional<String> tenant, List<Map<String, Object>> out) {
         try (KeyValueIterator<String, TokenState> it = store.all()) {
             while (it.hasNext()) {
                 KeyValue<String, TokenState> kv = it.next();
@@ -68,6 +75,5 @@ public final class IncidentResource {
                 }
             }
         }
-        return out;
     }
 }

@@ -4,6 +4,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -70,6 +71,10 @@ public final class QueryRoutes {
             if (e.status() == 503) {
                 log.debug("503 for {}: {}", request.path(), e.getMessage());
             }
+        } catch (InvalidStateStoreException e) {
+            // A partition moved between the metadata lookup and the read (or is still restoring on its new owner).
+            log.debug("503 for {}: {}", request.path(), e.getMessage());
+            response = ApiException.unavailable("the state is moving between instances; retry shortly").toResponse();
         } catch (RuntimeException e) {
             // The detail goes to the log only: an exception message may quote state the caller should not see.
             log.error("Query {} {} failed", request.method(), request.path(), e);

@@ -1,12 +1,18 @@
 package io.tokenpulse.app.query;
 
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyQueryMetadata;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.StreamsMetadata;
+import org.apache.kafka.streams.TopologyDescription;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.processor.StreamPartitioner;
 import org.apache.kafka.streams.state.HostInfo;
@@ -21,10 +27,50 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 public final class StreamsCluster implements Cluster, LocalStores {
     private final KafkaStreams streams;
     private final HostInfo self;
+    /** Store -> the source topics of the sub-topology that owns it (a task's partition is its sources' partition). */
+    private final Map<String, Set<String>> storeSources;
 
-    public StreamsCluster(KafkaStreams streams, HostInfo self) {
+    public StreamsCluster(KafkaStreams streams, HostInfo self, TopologyDescription topology, String applicationId) {
         this.streams = streams;
         this.self = self;
+        this.storeSources = storeSources(topology, applicationId);
+    }
+
+    static Map<String, Set<String>> storeSources(TopologyDescription topology, String applicationId) {
+        Map<String, Set<String>> out = new HashMap<>();
+        for (TopologyDescription.Subtopology sub : topology.subtopologies()) {
+            Set<String> stores = new HashSet<>();
+            Set<String> sources = new HashSet<>();
+            for (TopologyDescription.Node node : sub.nodes()) {
+                if (node instanceof TopologyDescription.Processor p) {
+                    stores.addAll(p.stores());
+                }
+                if (node instanceof TopologyDescription.Source src && src.topicSet() != null) {
+                    for (String t : src.topicSet()) {
+                        sources.add(t);
+                        sources.add(applicationId + "-" + t); // repartition topics are described without the prefix
+                    }
+                }
+            }
+            stores.forEach(st -> out.computeIfAbsent(st, k -> new HashSet<>()).addAll(sources));
+        }
+        return out;
+    }
+
+    @Override
+    public Set<Integer> activePartitions(String store, HostInfo host) {
+        Set<String> topics = storeSources.getOrDefault(store, Set.of());
+        Set<Integer> out = new TreeSet<>();
+        for (StreamsMetadata m : streams.streamsMetadataForStore(store)) {
+            if (m.hostInfo().equals(host)) {
+                for (TopicPartition tp : m.topicPartitions()) {
+                    if (topics.contains(tp.topic())) {
+                        out.add(tp.partition());
+                    }
+                }
+            }
+        }
+        return out;
     }
 
     @Override

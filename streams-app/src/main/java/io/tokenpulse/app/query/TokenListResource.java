@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.KeyValueIterator;
@@ -30,11 +31,11 @@ public final class TokenListResource {
     public ApiResponse list(ApiRequest request) {
         TokenFilter filter = TokenFilter.from(request);
         if (request.localOnly()) {
-            return ApiResponse.json(200, local(filter));
+            return ApiResponse.json(200, fanOut.local(DetectionTopology.TOKEN_STORE, partitions -> local(filter, partitions)));
         }
         TreeMap<String, JsonNode> merged = new TreeMap<>();
         boolean more = false;
-        for (JsonNode answer : fanOut.ask(request, DetectionTopology.TOKEN_STORE, () -> local(filter))) {
+        for (JsonNode answer : fanOut.ask(request, DetectionTopology.TOKEN_STORE, partitions -> local(filter, partitions))) {
             for (JsonNode token : answer.path("tokens")) {
                 merged.putIfAbsent(token.path("tokenId").asText(), token);
             }
@@ -50,9 +51,24 @@ public final class TokenListResource {
     }
 
     /** This instance's share: at most {@code limit} tokens, and whether it holds more. */
-    Map<String, Object> local(TokenFilter filter) {
+    Map<String, Object> local(TokenFilter filter, Set<Integer> partitions) {
         TreeMap<String, TokenState> smallest = new TreeMap<>();
-        ReadOnlyKeyValueStore<String, TokenState> store = stores.active(DetectionTopology.TOKEN_STORE);
+        for (int partition : partitions) {
+            scan(stores.partition(DetectionTopology.TOKEN_STORE, partition, false), filter, smallest);
+        }
+        boolean more = smallest.size() > filter.limit();
+        if (more) {
+            smallest.pollLastEntry();
+        }
+        List<Map<String, Object>> tokens = new ArrayList<>();
+        smallest.values().forEach(s -> tokens.add(TokenView.of(s)));
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("tokens", tokens);
+        body.put("more", more);
+        return body;
+    }
+
+    private static void scan(ReadOnlyKeyValueStore<String, TokenState> store, TokenFilter filter, TreeMap<String, TokenState> smallest) {
         try (KeyValueIterator<String, TokenState> it = store.all()) {
             while (it.hasNext()) {
                 KeyValue<String, TokenState> kv = it.next();
@@ -67,16 +83,6 @@ public final class TokenListResource {
                 }
             }
         }
-        boolean more = smallest.size() > filter.limit();
-        if (more) {
-            smallest.pollLastEntry();
-        }
-        List<Map<String, Object>> tokens = new ArrayList<>();
-        smallest.values().forEach(s -> tokens.add(TokenView.of(s)));
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("tokens", tokens);
-        body.put("more", more);
-        return body;
     }
 
     /** Skips decoding a token's view when its id could not enter the page anyway. */

@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import org.apache.kafka.streams.KeyValue;
@@ -38,10 +39,10 @@ public final class VersionResource {
         }
         Optional<String> tenant = TokenFilter.text(request, "tenant");
         if (request.localOnly()) {
-            return ApiResponse.json(200, Map.of("versions", local(service, tenant)));
+            return ApiResponse.json(200, fanOut.local(DetectionTopology.VERSION_STORE, parts -> Map.of("versions", local(service, tenant, parts))));
         }
         TreeMap<String, JsonNode> byKey = new TreeMap<>();
-        for (JsonNode answer : fanOut.ask(request, DetectionTopology.VERSION_STORE, () -> Map.of("versions", local(service, tenant)))) {
+        for (JsonNode answer : fanOut.ask(request, DetectionTopology.VERSION_STORE, parts -> Map.of("versions", local(service, tenant, parts)))) {
             answer.path("versions").forEach(v -> byKey.putIfAbsent(v.path("tenant").asText() + "/" + v.path("version").asText(), v));
         }
         Map<String, Object> body = new LinkedHashMap<>();
@@ -50,9 +51,18 @@ public final class VersionResource {
         return ApiResponse.json(200, body);
     }
 
-    private List<Map<String, Object>> local(String service, Optional<String> tenant) {
+    private List<Map<String, Object>> local(String service, Optional<String> tenant, Set<Integer> partitions) {
         Map<String, Version> versions = new TreeMap<>();
-        ReadOnlyKeyValueStore<String, String> store = stores.active(DetectionTopology.VERSION_STORE);
+        for (int partition : partitions) {
+            scan(stores.partition(DetectionTopology.VERSION_STORE, partition, false), service, tenant, versions);
+        }
+        List<Map<String, Object>> out = new ArrayList<>();
+        versions.values().forEach(v -> out.add(v.toMap()));
+        return out;
+    }
+
+    private static void scan(ReadOnlyKeyValueStore<String, String> store, String service, Optional<String> tenant,
+                             Map<String, Version> versions) {
         try (KeyValueIterator<String, String> it = store.all()) {
             while (it.hasNext()) {
                 KeyValue<String, String> kv = it.next();
@@ -77,9 +87,6 @@ public final class VersionResource {
                 }
             }
         }
-        List<Map<String, Object>> out = new ArrayList<>();
-        versions.values().forEach(v -> out.add(v.toMap()));
-        return out;
     }
 
     /** One version being tallied. */

@@ -353,6 +353,11 @@ class QueryApiTest {
         }
 
         @Override
+        public Set<Integer> activePartitions(String store, HostInfo host) {
+            return Set.of(0);
+        }
+
+        @Override
         public List<HostInfo> instances(String store) {
             return List.of(SELF);
         }
