@@ -54,12 +54,17 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
         try {
             return idOf(subject, schema, "/subjects/" + encode(subject) + "/versions", "register a schema under subject '" + subject + "'");
         } catch (RegistryException e) {
-            if (e.status() != 409) {
+            // Two instances creating the same subject at once: Apicurio answers the slower one 409 "already exists"
+            // (a 409 for an incompatible schema says so and stays final). The schema is there now: look its id up.
+            if (e.status() != 409 || e.getMessage() == null || !e.getMessage().contains("already exists")) {
                 throw e;
             }
-            // Two instances creating the same subject at once: Apicurio answers the slower one 409 "already exists".
-            // The schema is there now, so its id is a lookup away (an incompatible schema still fails the lookup).
-            return lookup(subject, schema);
+            try {
+                return lookup(subject, schema);
+            } catch (RegistryException lookupFailed) {
+                e.addSuppressed(lookupFailed);
+                throw e;
+            }
         }
     }
 
