@@ -75,6 +75,12 @@ public final class TokenPulseApp implements AutoCloseable {
         try {
             if (query != null) {
                 HostInfo self = query.advertised();
+                if (config.streams().containsKey(StreamsConfig.APPLICATION_SERVER_CONFIG)) {
+                    // Peers forward to application.server, so it must be where this instance's query API answers.
+                    log.warn("Ignoring streams.{}={}: the query API sets it from query.advertised ({}:{})",
+                            StreamsConfig.APPLICATION_SERVER_CONFIG, config.streams().get(StreamsConfig.APPLICATION_SERVER_CONFIG),
+                            self.host(), self.port());
+                }
                 props.put(StreamsConfig.APPLICATION_SERVER_CONFIG, self.host() + ":" + self.port());
             }
             this.streams = new KafkaStreams(topology.topology(), props);

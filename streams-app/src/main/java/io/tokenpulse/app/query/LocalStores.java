@@ -8,9 +8,9 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
  * a 503 {@link ApiException}, never an empty answer.
  */
 public interface LocalStores {
-    /** Every partition this instance is active for. */
-    <K, V> ReadOnlyKeyValueStore<K, V> active(String store);
-
-    /** One partition; with {@code stale}, a standby replica's copy too. */
+    /**
+     * One partition; with {@code stale}, a standby replica's copy too. Scans go partition by partition (never
+     * through the all-partitions view), so a partition still restoring fails loudly instead of being left out.
+     */
     <K, V> ReadOnlyKeyValueStore<K, V> partition(String store, int partition, boolean stale);
 }

@@ -114,11 +114,6 @@ public final class StreamsCluster implements Cluster, LocalStores {
     }
 
     @Override
-    public <K, V> ReadOnlyKeyValueStore<K, V> active(String store) {
-        return open(StoreQueryParameters.fromNameAndType(store, QueryableStoreTypes.<K, V>keyValueStore()));
-    }
-
-    @Override
     public <K, V> ReadOnlyKeyValueStore<K, V> partition(String store, int partition, boolean stale) {
         StoreQueryParameters<ReadOnlyKeyValueStore<K, V>> p = StoreQueryParameters
                 .fromNameAndType(store, QueryableStoreTypes.<K, V>keyValueStore()).withPartition(partition);

@@ -59,11 +59,6 @@ class QueryApiTest {
     private QueryRoutes routes(BearerAuth auth) {
         LocalStores stores = new LocalStores() {
             @Override
-            public <K, V> ReadOnlyKeyValueStore<K, V> active(String store) {
-                return pipeline.driver.getKeyValueStore(store);
-            }
-
-            @Override
             public <K, V> ReadOnlyKeyValueStore<K, V> partition(String store, int partition, boolean stale) {
                 return pipeline.driver.getKeyValueStore(store);
             }
