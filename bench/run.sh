@@ -3,6 +3,7 @@
 # 1. throughput through the full pipeline on the local stack vs the raw consume rate, and state bytes per token;
 # 2. the cost of a time-driven tick with a million idle tokens;
 # 3. posture reports: bytes per open report window, report latency after end+grace (ReportBench);
+# 5. query API latency: GET /api/v1/tokens/{id} with wrk, answered locally and forwarded, TOKENS in the state (QueryBench);
 # 4. input adapter parse + Avro serialize throughput (jsonl, cloudtrail, vault-audit), no broker: ADAPTER_RECORDS (1,000,000).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -21,3 +22,5 @@ echo "== posture reports: state per open window, report latency"
 java -Xmx2g -Dtokenpulse.home="$ROOT/.tokenpulse" -cp "$CP" io.tokenpulse.bench.ReportBench 50 10 20000 10000
 echo "== adapter parse throughput (${ADAPTER_RECORDS:-1000000} records per input, no broker)"
 java -Xmx1g -cp "$CP" io.tokenpulse.bench.AdapterParseBench "${ADAPTER_RECORDS:-1000000}"
+echo "== query API latency, two instances, $TOKENS tokens (needs wrk: apt-get install -y wrk)"
+java -Xmx2g -Dtokenpulse.home="$ROOT/.tokenpulse" -cp "$CP" io.tokenpulse.bench.QueryBench "$TOKENS" 20s

@@ -56,6 +56,8 @@ public final class ReportBench {
         names.forEach((t, n) -> settings.put(AppConfig.TOPIC_PREFIX + t.key(), n));
         settings.put(AppConfig.APPLICATION_ID, run);
         settings.put(AppConfig.STATE_DIR, Files.createTempDirectory("tokenpulse-reportbench").toString());
+        // A free port: a 'run' on the same stack may hold the default one.
+        settings.put(AppConfig.QUERY_PORT, "0");
         AppConfig config = AppConfig.load(Optional.empty(),
                 Optional.of(java.nio.file.Path.of(System.getProperty("tokenpulse.home", ".tokenpulse"), "stack.properties")),
                 System.getenv(), settings);

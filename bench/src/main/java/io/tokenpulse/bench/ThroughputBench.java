@@ -59,6 +59,8 @@ public final class ThroughputBench {
         settings.put(AppConfig.APPLICATION_ID, run);
         Path stateDir = Files.createTempDirectory("tokenpulse-bench");
         settings.put(AppConfig.STATE_DIR, stateDir.toString());
+        // A free port: a 'run' on the same stack may hold the default one.
+        settings.put(AppConfig.QUERY_PORT, "0");
         AppConfig config = AppConfig.load(Optional.empty(), Optional.of(home.resolve("stack.properties")), System.getenv(), settings);
         System.out.printf("broker %s, registry %s, %,d tokens, %,d usage events, guarantee %s, %d stream thread(s)%n",
                 config.bootstrapServers(), config.registry().url(), tokens, uses, config.processingGuarantee(), config.numThreads());

@@ -39,6 +39,7 @@ final class RunCommand implements Callable<Integer> {
         app.awaitRunning(readyTimeout);
         System.out.println("TokenPulse is running (application.id=" + config.applicationId() + ", bootstrap="
                 + config.bootstrapServers() + "). Alerts: ./tokenpulse alerts. Ctrl-C stops.");
+        app.queryUrl().ifPresent(url -> System.out.println("Query API: " + url + "/api/v1 (./tokenpulse query --help)"));
         if (readyFile != null) {
             java.nio.file.Files.writeString(readyFile, "RUNNING since " + java.time.Instant.now() + System.lineSeparator());
         }

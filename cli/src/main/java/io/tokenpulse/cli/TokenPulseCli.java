@@ -11,8 +11,8 @@ import picocli.CommandLine.Command;
             "Local stack: 'up' starts a real Kafka broker and schema registry on this machine, 'run' runs the pipeline against it (or any cluster: --bootstrap-servers, --schema-registry-url, --config, TOKENPULSE_* variables), 'demo' does all of it with a built-in event generator."},
         subcommands = {
             UpCommand.class, DownCommand.class, StatusCommand.class, RunCommand.class, PublishCommand.class,
-            AlertsCommand.class, ReportsCommand.class, IncidentsCommand.class, DemoCommand.class, GenerateCommand.class,
-            SimulateCommand.class, EvaluateCommand.class,
+            AlertsCommand.class, ReportsCommand.class, IncidentsCommand.class, QueryCommand.class, DemoCommand.class,
+            GenerateCommand.class, SimulateCommand.class, EvaluateCommand.class,
             CommandLine.HelpCommand.class})
 public final class TokenPulseCli implements Runnable {
     @CommandLine.Spec

@@ -19,10 +19,19 @@ final class StackApp {
     final Map<TopicDef, String> topics;
     final AppConfig config;
     private final List<String> cliArgs;
+    private final Map<String, String> settings;
 
     StackApp(RealKafkaAndRegistry stack, String name, Path stateDir) {
+        this(stack, name, stateDir, 3, Map.of());
+    }
+
+    /**
+     * {@code partitions} of every SPEC topic (3 keeps most tests light; a test of routing between instances wants
+     * more, so that each instance owns several); {@code extra} settings on top (they win).
+     */
+    StackApp(RealKafkaAndRegistry stack, String name, Path stateDir, int partitions, Map<String, String> extra) {
         topics = RealKafkaAndRegistry.uniqueTopicNames(name);
-        stack.createTopics(topics, 3);
+        stack.createTopics(topics, partitions);
         Map<String, String> settings = new HashMap<>();
         topics.forEach((t, n) -> settings.put(AppConfig.TOPIC_PREFIX + t.key(), n));
         settings.put(AppConfig.APPLICATION_ID, RealKafkaAndRegistry.unique(name + "-app"));
@@ -30,6 +39,9 @@ final class StackApp {
         // Idle tasks catch up with the instance's event time after 2 s instead of 30 s.
         settings.put(AppConfig.DETECT_IDLE_AFTER, "PT2S");
         settings.put(AppConfig.DETECT_TICK, "PT1S");
+        // Each app (and each 'run' process) its own free query port: tests and other checkouts share this host.
+        settings.put(AppConfig.QUERY_PORT, "0");
+        settings.putAll(extra);
         List<String> args = new ArrayList<>(List.of("-b", stack.bootstrapServers(), "-r", stack.registryUrl()));
         settings.forEach((k, v) -> {
             args.add("--set");
@@ -39,6 +51,14 @@ final class StackApp {
         settings.put(AppConfig.BOOTSTRAP_SERVERS, stack.bootstrapServers());
         settings.put(AppConfig.REGISTRY_URL, stack.registryUrl());
         config = AppConfig.load(Optional.empty(), Optional.empty(), Map.of(), settings);
+        this.settings = Map.copyOf(settings);
+    }
+
+    /** The same app (application id, topics) with some settings changed: another instance, say. */
+    AppConfig configWith(Map<String, String> changes) {
+        Map<String, String> all = new HashMap<>(settings);
+        all.putAll(changes);
+        return AppConfig.load(Optional.empty(), Optional.empty(), Map.of(), all);
     }
 
     /** 'tokenpulse run' on this app's settings as a JVM of its own (so a test can kill it), output to {@code log}. */

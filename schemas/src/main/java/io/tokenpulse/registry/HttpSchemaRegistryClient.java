@@ -51,7 +51,21 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
 
     @Override
     public int register(String subject, Schema schema) {
-        return idOf(subject, schema, "/subjects/" + encode(subject) + "/versions", "register a schema under subject '" + subject + "'");
+        try {
+            return idOf(subject, schema, "/subjects/" + encode(subject) + "/versions", "register a schema under subject '" + subject + "'");
+        } catch (RegistryException e) {
+            // Two instances creating the same subject at once: Apicurio answers the slower one 409 "already exists"
+            // (a 409 for an incompatible schema says so and stays final). The schema is there now: look its id up.
+            if (e.status() != 409 || e.getMessage() == null || !e.getMessage().contains("already exists")) {
+                throw e;
+            }
+            try {
+                return lookup(subject, schema);
+            } catch (RegistryException lookupFailed) {
+                e.addSuppressed(lookupFailed);
+                throw e;
+            }
+        }
     }
 
     @Override

@@ -56,6 +56,18 @@ class HttpSchemaRegistryClientTest {
     }
 
     @Test
+    void aSubjectCreatedByAnotherInstanceAtTheSameMomentIsLookedUp() {
+        // Given another instance registered the schema first (this one was answered 409 "already exists")
+        int id = client().register("token-state-changelog-key", USAGE);
+        stub.failNext(1, 409, "{\"error_code\":409,\"message\":\"An artifact with ID 'token-state-changelog-key' already exists.\"}");
+
+        // When this instance registers it, Then it gets the same id through a lookup
+        assertEquals(id, client().register("token-state-changelog-key", USAGE));
+        StubRegistry.Request last = stub.requests().get(stub.requests().size() - 1);
+        assertEquals(BASE + "/subjects/token-state-changelog-key", last.path());
+    }
+
+    @Test
     void idsAreCachedBothWays() {
         HttpSchemaRegistryClient client = client();
         int id = client.register("token-usage-value", USAGE);

@@ -3,11 +3,20 @@ package io.tokenpulse.app;
 import io.tokenpulse.app.config.AppConfig;
 import io.tokenpulse.app.config.Topics;
 import io.tokenpulse.app.ingest.DeadLetterCounter;
+import io.tokenpulse.app.query.BearerAuth;
+import io.tokenpulse.app.query.Forwarder;
+import io.tokenpulse.app.query.QueryApi;
+import io.tokenpulse.app.query.QueryMetrics;
+import io.tokenpulse.app.query.QueryServer;
+import io.tokenpulse.app.query.Readiness;
+import io.tokenpulse.app.query.StreamsCluster;
 import io.tokenpulse.registry.SchemaRegistryClient;
 import io.tokenpulse.registry.SchemaRegistryClients;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -15,6 +24,8 @@ import java.util.concurrent.TimeoutException;
 import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.state.HostInfo;
 import org.apache.kafka.streams.errors.MissingSourceTopicException;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
 import org.slf4j.Logger;
@@ -44,6 +55,10 @@ public final class TokenPulseApp implements AutoCloseable {
     private final TokenPulseTopology topology;
     private final KafkaStreams streams;
     private final SchemaRegistryClient ownedRegistry;
+    /** The query API of this instance; null when {@code query.enabled=false}. */
+    private final QueryServer query;
+    private final QueryMetrics queryMetrics;
+    private final Readiness readiness = new Readiness();
     private final CompletableFuture<Void> running = new CompletableFuture<>();
     private final CompletableFuture<KafkaStreams.State> stopped = new CompletableFuture<>();
     private final ThreadReplacements replacements = new ThreadReplacements(MAX_REPLACEMENTS, REPLACEMENT_WINDOW);
@@ -54,9 +69,39 @@ public final class TokenPulseApp implements AutoCloseable {
         this.topics = Topics.create(config, registry);
         this.topology = TokenPulseTopology.build(config, topics, clock);
         this.ownedRegistry = ownsRegistry ? registry : null;
-        this.streams = new KafkaStreams(topology.topology(), topology.properties());
-        streams.setStateListener(this::onStateChange);
-        streams.setUncaughtExceptionHandler(this::onUncaught);
+        Properties props = topology.properties();
+        // The query server binds first: application.server must name the port it got, so peers can forward to it.
+        this.query = config.query().enabled() ? QueryServer.bind(config.query()) : null;
+        try {
+            if (query != null) {
+                HostInfo self = query.advertised();
+                if (config.streams().containsKey(StreamsConfig.APPLICATION_SERVER_CONFIG)) {
+                    // Peers forward to application.server, so it must be where this instance's query API answers.
+                    log.warn("Ignoring streams.{}={}: the query API sets it from query.advertised ({}:{})",
+                            StreamsConfig.APPLICATION_SERVER_CONFIG, config.streams().get(StreamsConfig.APPLICATION_SERVER_CONFIG),
+                            self.host(), self.port());
+                }
+                props.put(StreamsConfig.APPLICATION_SERVER_CONFIG, self.host() + ":" + self.port());
+            }
+            this.streams = new KafkaStreams(topology.topology(), props);
+            streams.setStateListener(this::onStateChange);
+            streams.setUncaughtExceptionHandler(this::onUncaught);
+            if (query != null) {
+                StreamsCluster cluster = new StreamsCluster(streams, query.advertised(), topology.topology().describe(),
+                        config.applicationId());
+                queryMetrics = new QueryMetrics(streams, topology.deadLetters());
+                query.serve(QueryApi.routes(cluster, cluster, new Forwarder(QueryApi.PEER_TIMEOUT),
+                        topics.keySerde().serializer(), new BearerAuth(config.query().tokenSha256()), readiness,
+                        queryMetrics::scrape, queryMetrics));
+            } else {
+                queryMetrics = null;
+            }
+        } catch (RuntimeException e) {
+            if (query != null) {
+                query.close();
+            }
+            throw e;
+        }
     }
 
     /** An app with its own registry client, from {@code schema.registry.url} (closed with the app). */
@@ -115,6 +160,11 @@ public final class TokenPulseApp implements AutoCloseable {
             return closed;
         }
         log.info("Stopping TokenPulse (application.id={}, timeout {})", config.applicationId(), timeout);
+        // The HTTP server first: no query should meet stores that are closing under it.
+        if (query != null) {
+            query.close();
+            queryMetrics.close();
+        }
         // Leave the group: Kafka Streams otherwise stays a member until its session times out (45 s), and an
         // instance started right after (a restart, 'run' after 'demo') would wait for that before getting any task.
         boolean clean = streams.close(CloseOptions.timeout(timeout)
@@ -132,6 +182,11 @@ public final class TokenPulseApp implements AutoCloseable {
     /** For interactive queries and metrics; do not start or close it directly. */
     public KafkaStreams streams() {
         return streams;
+    }
+
+    /** Where this instance's query API answers, e.g. {@code http://127.0.0.1:8088}; empty when it is off. */
+    public Optional<String> queryUrl() {
+        return Optional.ofNullable(query).map(q -> "http://" + q.advertised().host() + ":" + q.port());
     }
 
     public KafkaStreams.State state() {
@@ -153,6 +208,7 @@ public final class TokenPulseApp implements AutoCloseable {
 
     private void onStateChange(KafkaStreams.State now, KafkaStreams.State before) {
         log.info("TokenPulse state {} -> {}", before, now);
+        readiness.onState(now);
         if (now == KafkaStreams.State.RUNNING && !running.isDone()) {
             log.info("TokenPulse is RUNNING (application.id={}, bootstrap={})", config.applicationId(), config.bootstrapServers());
             running.complete(null);

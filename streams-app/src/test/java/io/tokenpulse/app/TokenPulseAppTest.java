@@ -35,7 +35,8 @@ class TokenPulseAppTest {
         AppConfig config = AppConfig.load(Optional.empty(), Optional.empty(), Map.of(), Map.of(
                 AppConfig.REGISTRY_URL, "mock://" + UUID.randomUUID(),
                 AppConfig.STATE_DIR, stateDir.toString(),
-                AppConfig.BOOTSTRAP_SERVERS, "localhost:1"));
+                AppConfig.BOOTSTRAP_SERVERS, "localhost:1",
+                AppConfig.QUERY_PORT, "0")); // other test JVMs on this host may hold the default port
         SchemaRegistryClient registry = SchemaRegistryClients.fromConfig(config.registry().clientConfig());
         TokenPulseApp app = TokenPulseApp.create(config, registry, Clock.systemUTC());
 

@@ -61,7 +61,7 @@ class TokenPulseTopologyTest {
                     "report-facts-repartition-source", ReportTopology.REPORT_PROCESSOR, "reports-sink")), nodes);
             assertEquals(Set.of(DetectionTopology.TOKEN_STORE, DetectionTopology.DUE_STORE, DetectionTopology.TENANT_INDEX_STORE,
                     DetectionTopology.VERSION_STORE, ReportTopology.CURSOR_STORE, ReportTopology.WINDOW_STORE,
-                    ReportTopology.CLOCK_STORE), stores);
+                    ReportTopology.CLOCK_STORE, ReportTopology.LATEST_STORE), stores);
             assertEquals(Set.of("token-lifecycle", "token-usage", "service-deployments", "token-policies",
                     "tokenpulse-token-links", "token-bindings-repartition", "deployments-by-version-repartition",
                     "report-facts-repartition"), sourceTopics);

@@ -38,6 +38,7 @@ public record AppConfig(
         Duration maxFutureSkew,
         Duration shutdownTimeout,
         Detection detection,
+        Query query,
         Map<String, String> kafka,
         Map<String, String> streams) {
 
@@ -54,6 +55,11 @@ public record AppConfig(
     public static final String DETECT_IDLE_AFTER = "detect.idle.after";
     public static final String DETECT_VERSION_PARTITIONS = "detect.version.partitions";
     public static final String REPORTS_GRACE = "reports.grace";
+    public static final String QUERY_ENABLED = "query.enabled";
+    public static final String QUERY_BIND = "query.bind";
+    public static final String QUERY_PORT = "query.port";
+    public static final String QUERY_ADVERTISED = "query.advertised";
+    public static final String QUERY_AUTH_SHA256 = "query.auth.token.sha256";
     public static final String TOPIC_PREFIX = "topic.";
     public static final String KAFKA_PREFIX = "kafka.";
     public static final String STREAMS_PREFIX = "streams.";
@@ -91,6 +97,17 @@ public record AppConfig(
         // How long a posture report waits after its window ends for out-of-order input; later input counts in the
         // next report's lateEvents. Also the least delay of every report.
         d.put(REPORTS_GRACE, "PT5M");
+        // Every instance serves the query API: a key lookup may land on any of them and is forwarded to its owner.
+        d.put(QUERY_ENABLED, "true");
+        // Loopback only unless an operator opens it on purpose (and then with bearer auth, see Query.validate).
+        d.put(QUERY_BIND, "127.0.0.1");
+        // A fixed port, so 'tokenpulse query' finds a local 'run' without settings; 0 picks a free one (tests,
+        // several instances on one host), and the instance then advertises the port it got.
+        d.put(QUERY_PORT, "8088");
+        // Empty: advertise the bind address (a wildcard bind needs query.advertised, as no peer can reach 0.0.0.0).
+        d.put(QUERY_ADVERTISED, "");
+        // Empty: no auth, which only a loopback bind allows. Hashes, not tokens, so config files hold no secret.
+        d.put(QUERY_AUTH_SHA256, "");
         for (TopicDef t : TopicDef.values()) {
             d.put(TOPIC_PREFIX + t.key(), t.defaultName());
         }
@@ -120,6 +137,33 @@ public record AppConfig(
 
     /** The time machinery of detection and reports (see docs/DETECTION.md, docs/METRICS.md). */
     public record Detection(Duration tick, Duration idleAfter, int versionPartitions, Duration reportGrace) {
+    }
+
+    /**
+     * The query API of this instance. {@code port} 0 means "pick a free one"; {@code advertised} is the
+     * {@code host[:port]} peers use to reach it (Kafka Streams' {@code application.server}), empty for the bind
+     * address; {@code tokenSha256} are the lower-case hex SHA-256 hashes of the accepted bearer tokens.
+     */
+    public record Query(boolean enabled, String bind, int port, String advertised, List<String> tokenSha256) {
+        public Query {
+            tokenSha256 = List.copyOf(tokenSha256);
+        }
+
+        public boolean authRequired() {
+            return !tokenSha256.isEmpty();
+        }
+
+        /** Loopback addresses only: anything else exposes token metadata to the network. */
+        public static boolean isLoopback(String host) {
+            String h = host.trim().toLowerCase(Locale.ROOT);
+            return h.equals("localhost") || h.startsWith("127.") || h.equals("::1") || h.equals("[::1]");
+        }
+
+        @Override
+        public String toString() {
+            return "Query[enabled=" + enabled + ", bind=" + bind + ", port=" + port + ", advertised=" + advertised
+                    + ", auth=" + (authRequired() ? tokenSha256.size() + " token hash(es)" : "none") + "]";
+        }
     }
 
     public AppConfig {
@@ -192,6 +236,7 @@ public record AppConfig(
             }
             return n;
         });
+        Query query = query(p, s, problems);
         String userInfo = s.get(REGISTRY_USER_INFO).filter(v -> !v.isBlank()).orElse(null);
         AppConfig config = new AppConfig(
                 p.nonBlank(BOOTSTRAP_SERVERS),
@@ -204,12 +249,53 @@ public record AppConfig(
                 skew,
                 shutdown,
                 new Detection(tick, idleAfter, versionPartitions == null ? 1 : versionPartitions, reportGrace),
+                query,
                 s.withPrefix(KAFKA_PREFIX),
                 s.withPrefix(STREAMS_PREFIX));
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
         return config;
+    }
+
+    private static Query query(Parser p, Settings s, List<String> problems) {
+        Boolean enabled = p.get(QUERY_ENABLED, v -> {
+            String b = v.trim().toLowerCase(Locale.ROOT);
+            if (!b.equals("true") && !b.equals("false")) {
+                throw new IllegalArgumentException("must be true or false");
+            }
+            return b.equals("true");
+        });
+        String bind = p.nonBlank(QUERY_BIND);
+        Integer port = p.get(QUERY_PORT, v -> {
+            int n = Integer.parseInt(v.trim());
+            if (n < 0 || n > 65535) {
+                throw new IllegalArgumentException("must be 0 (a free port) to 65535");
+            }
+            return n;
+        });
+        String advertised = s.get(QUERY_ADVERTISED).map(String::trim).orElse("");
+        List<String> hashes = new ArrayList<>();
+        for (String h : s.get(QUERY_AUTH_SHA256).orElse("").split(",")) {
+            String hash = h.trim().toLowerCase(Locale.ROOT);
+            if (hash.isEmpty()) {
+                continue;
+            }
+            if (!hash.matches("[0-9a-f]{64}")) {
+                // The value is a hash, but say nothing of it: someone may have pasted the token itself here.
+                problems.add(QUERY_AUTH_SHA256 + " (" + s.origin(QUERY_AUTH_SHA256)
+                        + "): each entry must be a SHA-256 hash in hex (64 characters), e.g. the output of"
+                        + " 'printf %s TOKEN | sha256sum'");
+                continue;
+            }
+            hashes.add(hash);
+        }
+        boolean on = enabled == null || enabled;
+        if (on && bind != null && !Query.isLoopback(bind) && hashes.isEmpty()) {
+            problems.add(QUERY_BIND + "=" + bind + " (" + s.origin(QUERY_BIND) + "): the query API binds beyond loopback"
+                    + " only with bearer auth; set " + QUERY_AUTH_SHA256);
+        }
+        return new Query(on, bind == null ? "127.0.0.1" : bind, port == null ? 0 : port, advertised, hashes);
     }
 
     /** Settings for a plain Kafka client (the CLI's admin client and producers): bootstrap plus {@code kafka.*}. */
@@ -260,7 +346,7 @@ public record AppConfig(
                 + ", applicationId=" + applicationId + ", stateDir=" + stateDir
                 + ", processingGuarantee=" + processingGuarantee + ", numThreads=" + numThreads
                 + ", topicNames=" + topicNames + ", maxFutureSkew=" + maxFutureSkew
-                + ", shutdownTimeout=" + shutdownTimeout + ", kafka=" + redact(kafka) + ", streams=" + redact(streams) + "]";
+                + ", shutdownTimeout=" + shutdownTimeout + ", query=" + query + ", kafka=" + redact(kafka) + ", streams=" + redact(streams) + "]";
     }
 
     static Map<String, String> redact(Map<String, String> settings) {

@@ -48,6 +48,7 @@ public final class ReportProcessor implements Processor<String, MetricFact, Stri
     private KeyValueStore<String, ReportCursor> cursors;
     private KeyValueStore<String, ReportWindow> windows;
     private KeyValueStore<String, Long> clock;
+    private KeyValueStore<String, PostureReport> latest;
     /** Latest watermark per source task (the store's content, cached). */
     private final Map<String, Long> watermarks = new HashMap<>();
     private long now = Long.MIN_VALUE;
@@ -65,6 +66,7 @@ public final class ReportProcessor implements Processor<String, MetricFact, Stri
         this.cursors = context.getStateStore(ReportTopology.CURSOR_STORE);
         this.windows = context.getStateStore(ReportTopology.WINDOW_STORE);
         this.clock = context.getStateStore(ReportTopology.CLOCK_STORE);
+        this.latest = context.getStateStore(ReportTopology.LATEST_STORE);
         try (KeyValueIterator<String, Long> it = clock.all()) {
             it.forEachRemaining(kv -> watermarks.put(kv.key, kv.value));
         }
@@ -341,12 +343,18 @@ public final class ReportProcessor implements Processor<String, MetricFact, Stri
                 .setAlertsByType(new java.util.TreeMap<>(flows.getAlertsByType()))
                 .setLateEvents(late)
                 .build();
+        latest.put(latestKey(entityKey(c.getTenant(), c.getOwner()), g), r);
         context.forward(new Record<>(c.getTenant(), r, start + length));
     }
 
     // ---- keys and arrays ------------------------------------------------------------------------
 
-    static String entityKey(String tenant, String owner) {
+    /** The key of {@link ReportTopology#LATEST_STORE}: a tenant's entries share the prefix {@code tenant NUL}. */
+    public static String latestKey(String entity, Granularity g) {
+        return entity + SEP + g.name();
+    }
+
+    public static String entityKey(String tenant, String owner) {
         return owner == null ? tenant + SEP : tenant + SEP + '\u0001' + owner;
     }
 

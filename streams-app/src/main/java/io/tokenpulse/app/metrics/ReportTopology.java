@@ -2,6 +2,7 @@ package io.tokenpulse.app.metrics;
 
 import io.tokenpulse.app.config.Topics;
 import io.tokenpulse.avro.IncidentTimeline;
+import io.tokenpulse.avro.PostureReport;
 import io.tokenpulse.avro.state.FactKind;
 import io.tokenpulse.avro.state.MetricFact;
 import io.tokenpulse.avro.state.ReportCursor;
@@ -31,6 +32,12 @@ public final class ReportTopology {
     public static final String CURSOR_STORE = "report-cursors";
     /** The flows of open report windows. */
     public static final String WINDOW_STORE = "report-windows";
+    /**
+     * The latest report of each tenant (and tenant+owner) and granularity, for the query API: a few records per
+     * tenant, so "the latest reports" is one prefix scan instead of reading token-reports back from the start.
+     * Keyed like {@link #CURSOR_STORE} ({@code tenant NUL [SOH owner]}) plus the granularity.
+     */
+    public static final String LATEST_STORE = "report-latest";
     /** The latest watermark of each token task: the report processor's event time is the smallest. */
     public static final String CLOCK_STORE = "report-clock";
     /** Repartition topic of the facts, by tenant (prefixed with the application id by Kafka Streams). */
@@ -48,17 +55,23 @@ public final class ReportTopology {
                 Serdes.String(), topics.storeSerde(ReportCursor.class)));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(WINDOW_STORE),
                 Serdes.String(), topics.storeSerde(ReportWindow.class)));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(LATEST_STORE),
+                Serdes.String(), topics.storeSerde(PostureReport.class)));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(CLOCK_STORE),
                 Serdes.String(), Serdes.Long()));
         facts.repartition(Repartitioned.<String, MetricFact>as(FACTS_REPARTITION)
                         .withKeySerde(topics.keySerde()).withValueSerde(topics.storeSerde(MetricFact.class))
                         .withStreamPartitioner(new FactPartitioner()))
-                .process(() -> new ReportProcessor(grace, sources), Named.as(REPORT_PROCESSOR), CURSOR_STORE, WINDOW_STORE, CLOCK_STORE)
+                .process(() -> new ReportProcessor(grace, sources), Named.as(REPORT_PROCESSOR), CURSOR_STORE, WINDOW_STORE, CLOCK_STORE,
+                        LATEST_STORE)
                 .to(topics.reports().name(), topics.reports().produced("reports-sink"));
     }
 
-    /** A tenant's facts go to one partition; a watermark goes to every partition, since every tenant waits on it. */
-    static final class FactPartitioner implements StreamPartitioner<String, MetricFact> {
+    /**
+     * A tenant's facts go to one partition; a watermark goes to every partition, since every tenant waits on it.
+     * Public for the query layer, which must route a tenant's posture lookup exactly as its facts were routed.
+     */
+    public static final class FactPartitioner implements StreamPartitioner<String, MetricFact> {
         @Override
         public Optional<Set<Integer>> partitions(String topic, String key, MetricFact value, int numPartitions) {
             if (value != null && value.getKind() == FactKind.WATERMARK) {

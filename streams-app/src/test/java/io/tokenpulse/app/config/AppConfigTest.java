@@ -130,4 +130,27 @@ class AppConfigTest {
     private Path write(String name, String content) throws IOException {
         return Files.writeString(dir.resolve(name), content);
     }
+
+    @Test
+    void theQueryApiBindsBeyondLoopbackOnlyWithAuthAndTakesHashesNotTokens() {
+        AppConfig defaults = AppConfig.load(Optional.empty(), Optional.empty(), Map.of(), Map.of());
+        assertEquals(new AppConfig.Query(true, "127.0.0.1", 8088, "", java.util.List.of()), defaults.query());
+
+        ConfigException open = assertThrows(ConfigException.class, () -> AppConfig.load(Optional.empty(), Optional.empty(),
+                Map.of(), Map.of(AppConfig.QUERY_BIND, "0.0.0.0")));
+        assertTrue(open.getMessage().contains(AppConfig.QUERY_AUTH_SHA256), open.getMessage());
+
+        String hash = "a".repeat(64);
+        AppConfig secured = AppConfig.load(Optional.empty(), Optional.empty(),
+                Map.of("TOKENPULSE_QUERY_AUTH_TOKEN_SHA256", hash.toUpperCase() + ", " + "b".repeat(64)),
+                Map.of(AppConfig.QUERY_BIND, "0.0.0.0", AppConfig.QUERY_ADVERTISED, "app-1.internal", AppConfig.QUERY_PORT, "0"));
+        assertEquals(java.util.List.of(hash, "b".repeat(64)), secured.query().tokenSha256());
+        assertFalse(secured.toString().contains(hash), "hashes stay out of logs too");
+
+        ConfigException pasted = assertThrows(ConfigException.class, () -> AppConfig.load(Optional.empty(), Optional.empty(),
+                Map.of(), Map.of(AppConfig.QUERY_AUTH_SHA256, "my-raw-token-value")));
+        assertFalse(pasted.getMessage().contains("my-raw-token-value"), "a token pasted where a hash belongs is not echoed");
+        assertThrows(ConfigException.class, () -> AppConfig.load(Optional.empty(), Optional.empty(), Map.of(),
+                Map.of(AppConfig.QUERY_PORT, "70000")));
+    }
 }

@@ -38,6 +38,8 @@ class ReportProcessorTest {
         add(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(ReportTopology.WINDOW_STORE), Serdes.String(),
                 AvroSerdes.value(ReportWindow.class, registry)));
         add(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(ReportTopology.CLOCK_STORE), Serdes.String(), Serdes.Long()));
+        add(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(ReportTopology.LATEST_STORE), Serdes.String(),
+                AvroSerdes.value(PostureReport.class, registry)));
         processor.init(context);
     }
 

@@ -1,0 +1,46 @@
+package io.tokenpulse.app.query;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.IndexedRecord;
+
+/** An Avro record as plain JSON values with SPEC's field names: ISO-8601 times, enum symbols, sorted maps. */
+final class AvroMaps {
+    private AvroMaps() {
+    }
+
+    static Map<String, Object> of(IndexedRecord record) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (Schema.Field f : record.getSchema().getFields()) {
+            m.put(f.name(), value(record.get(f.pos())));
+        }
+        return m;
+    }
+
+    private static Object value(Object v) {
+        if (v instanceof IndexedRecord r) {
+            return of(r);
+        } else if (v instanceof Instant i) {
+            return i.toString();
+        } else if (v instanceof Enum<?> e) {
+            return e.name();
+        } else if (v instanceof CharSequence s) {
+            return s.toString();
+        } else if (v instanceof Map<?, ?> map) {
+            Map<String, Object> out = new TreeMap<>();
+            map.forEach((k, x) -> out.put(k.toString(), value(x)));
+            return out;
+        } else if (v instanceof Collection<?> c) {
+            List<Object> out = new ArrayList<>();
+            c.forEach(x -> out.add(value(x)));
+            return out;
+        }
+        return v;
+    }
+}
