@@ -21,8 +21,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.EnumMap;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -46,14 +44,10 @@ public final class QueryBench {
         int tokens = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
         String duration = args.length > 1 ? args[1] : "20s";
         Path home = Path.of(System.getProperty("tokenpulse.home", ".tokenpulse"));
-        String run = "qbench" + System.currentTimeMillis();
-        Map<TopicDef, String> names = new EnumMap<>(TopicDef.class);
-        for (TopicDef t : TopicDef.values()) {
-            names.put(t, run + "-" + t.defaultName());
-        }
-        Map<String, String> settings = new HashMap<>();
-        names.forEach((t, n) -> settings.put(AppConfig.TOPIC_PREFIX + t.key(), n));
-        settings.put(AppConfig.APPLICATION_ID, run);
+        BenchRun bench = BenchRun.named("qbench");
+        String run = bench.id();
+        Map<TopicDef, String> names = bench.topics();
+        Map<String, String> settings = bench.settings();
         settings.put(AppConfig.QUERY_PORT, "0");
         settings.put(AppConfig.STATE_DIR, Files.createTempDirectory("tokenpulse-qbench-a").toString());
         AppConfig a = AppConfig.load(Optional.empty(), Optional.of(home.resolve("stack.properties")), System.getenv(), settings);

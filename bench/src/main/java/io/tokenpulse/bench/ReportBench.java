@@ -21,8 +21,6 @@ import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.EnumMap;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -47,14 +45,10 @@ public final class ReportBench {
         int owners = args.length > 1 ? Integer.parseInt(args[1]) : 10;
         int tokens = args.length > 2 ? Integer.parseInt(args[2]) : 20_000;
         int ends = args.length > 3 ? Integer.parseInt(args[3]) : 10_000;
-        String run = "reportbench" + System.currentTimeMillis();
-        Map<TopicDef, String> names = new EnumMap<>(TopicDef.class);
-        for (TopicDef t : TopicDef.values()) {
-            names.put(t, run + "-" + t.defaultName());
-        }
-        Map<String, String> settings = new HashMap<>();
-        names.forEach((t, n) -> settings.put(AppConfig.TOPIC_PREFIX + t.key(), n));
-        settings.put(AppConfig.APPLICATION_ID, run);
+        BenchRun bench = BenchRun.named("reportbench");
+        String run = bench.id();
+        Map<TopicDef, String> names = bench.topics();
+        Map<String, String> settings = bench.settings();
         settings.put(AppConfig.STATE_DIR, Files.createTempDirectory("tokenpulse-reportbench").toString());
         // A free port: a 'run' on the same stack may hold the default one.
         settings.put(AppConfig.QUERY_PORT, "0");

@@ -18,8 +18,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.EnumMap;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -49,14 +47,10 @@ public final class ThroughputBench {
         int tokens = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
         int uses = args.length > 1 ? Integer.parseInt(args[1]) : 1_000_000;
         Path home = Path.of(System.getProperty("tokenpulse.home", ".tokenpulse"));
-        String run = "bench" + System.currentTimeMillis();
-        Map<TopicDef, String> names = new EnumMap<>(TopicDef.class);
-        for (TopicDef t : TopicDef.values()) {
-            names.put(t, run + "-" + t.defaultName());
-        }
-        Map<String, String> settings = new HashMap<>();
-        names.forEach((t, n) -> settings.put(AppConfig.TOPIC_PREFIX + t.key(), n));
-        settings.put(AppConfig.APPLICATION_ID, run);
+        BenchRun bench = BenchRun.named("bench");
+        String run = bench.id();
+        Map<TopicDef, String> names = bench.topics();
+        Map<String, String> settings = bench.settings();
         Path stateDir = Files.createTempDirectory("tokenpulse-bench");
         settings.put(AppConfig.STATE_DIR, stateDir.toString());
         // A free port: a 'run' on the same stack may hold the default one.
