@@ -25,6 +25,21 @@ class CompatibilityGateTest {
     }
 
     @Test
+    void release110ReadsEverythingRelease100Wrote() throws IOException {
+        // 1.1.0 added TokenPolicy.effectiveFrom and ephemeralLifetimeMs (optional, with defaults): the gate, run as if
+        // 1.1.0 were the current contract and 1.0.0 the only release, finds nothing.
+        Path onlyFirst = dir.resolve("released-1.0.0");
+        Files.createDirectories(onlyFirst.resolve("1.0.0"));
+        try (var files = Files.list(RELEASED.resolve("1.0.0"))) {
+            for (Path f : files.toList()) {
+                Files.copy(f, onlyFirst.resolve("1.0.0").resolve(f.getFileName()));
+            }
+        }
+        assertEquals(List.of(), CompatibilityGate.check(RELEASED.resolve("1.1.0"), onlyFirst));
+        assertTrue(Files.readString(RELEASED.resolve("1.1.0").resolve("TokenPolicy.avsc")).contains("effectiveFrom"));
+    }
+
+    @Test
     void aNewFieldWithoutDefaultIsRejected() throws IOException {
         Path current = copyContract();
         edit(current.resolve("TokenUsageEvent.avsc"), "{\"name\": \"count\", \"type\": \"int\", \"default\": 1}",
@@ -34,7 +49,7 @@ class CompatibilityGateTest {
 
         assertEquals(1, violations.size(), violations.toString());
         assertEquals("io.tokenpulse.avro.TokenUsageEvent", violations.get(0).schemaName());
-        assertEquals("1.0.0", violations.get(0).releasedVersion());
+        assertEquals("1.1.0", violations.get(0).releasedVersion(), "compared with the newest release");
         assertTrue(violations.get(0).reason().contains("datacenter"), violations.get(0).reason());
     }
 

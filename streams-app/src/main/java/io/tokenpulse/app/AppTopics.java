@@ -15,7 +15,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The topics the app owns beside SPEC's: the links topic (must be co-partitioned with lifecycle and usage,
- * since the token processor reads all three by tokenId) and the valid-policies topic behind the global store.
+ * since the token processor reads all three by tokenId; it also carries the tasks' time promises and the policies).
  * Checked and created before the streams client starts, so a mis-partitioned cluster fails with a sentence,
  * not with alerts on the wrong token.
  */
@@ -25,10 +25,15 @@ final class AppTopics {
     private AppTopics() {
     }
 
-    /** Returns the partition count of the token inputs (lifecycle, usage, links): how many token tasks run. */
-    static int ensure(AppConfig config, Topics topics) {
+    /** How many token tasks (lifecycle, usage, links partitions) and deployment tasks run. */
+    record Partitions(int tokens, int deployments) {
+    }
+
+    static Partitions ensure(AppConfig config, Topics topics) {
         try (Admin admin = Admin.create(config.kafkaClientProperties())) {
-            Map<String, TopicDescription> inputs = describe(admin, List.of(topics.lifecycle().name(), topics.usage().name()));
+            Map<String, TopicDescription> inputs = describe(admin, List.of(topics.lifecycle().name(), topics.usage().name(),
+                    topics.deployments().name()));
+            int deployments = inputs.get(topics.deployments().name()).partitions().size();
             int partitions = inputs.get(topics.lifecycle().name()).partitions().size();
             int usage = inputs.get(topics.usage().name()).partitions().size();
             if (usage != partitions) {
@@ -39,19 +44,18 @@ final class AppTopics {
             List<NewTopic> wanted = new ArrayList<>();
             wanted.add(new NewTopic(topics.links().name(), partitions, (short) -1).configs(Map.of(
                     "message.timestamp.type", "LogAppendTime", "retention.ms", Long.toString(7L * 24 * 3600 * 1000))));
-            wanted.add(new NewTopic(topics.validPolicies().name(), 1, (short) -1).configs(Map.of("cleanup.policy", "compact")));
             for (NewTopic t : wanted) {
                 create(admin, t);
             }
-            // Wait until both are served (the global thread fails at start on a topic it cannot see yet).
-            Map<String, TopicDescription> created = describe(admin, List.of(topics.links().name(), topics.validPolicies().name()));
+            // Wait until it is served.
+            Map<String, TopicDescription> created = describe(admin, List.of(topics.links().name()));
             int links = created.get(topics.links().name()).partitions().size();
             if (links != partitions) {
                 throw new IllegalStateException("topic " + topics.links().name() + " has " + links + " partitions but "
                         + topics.lifecycle().name() + " has " + partitions + "; delete it (it is rebuilt from the inputs) or "
                         + "give it the same count");
             }
-            return partitions;
+            return new Partitions(partitions, deployments);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while checking the app's topics", e);

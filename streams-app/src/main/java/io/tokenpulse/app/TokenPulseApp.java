@@ -118,7 +118,8 @@ public final class TokenPulseApp implements AutoCloseable {
         log.info("Starting TokenPulse (application.id={}, bootstrap={}, registry={}, guarantee={}, threads={}); topics {}",
                 config.applicationId(), config.bootstrapServers(), topics.registry().describe(),
                 config.processingGuarantee(), config.numThreads(), topics);
-        topology.reportSources().expect(AppTopics.ensure(config, topics));
+        AppTopics.Partitions partitions = AppTopics.ensure(config, topics);
+        topology.sources().expect(partitions.tokens(), partitions.deployments());
         streams.start();
         return this;
     }

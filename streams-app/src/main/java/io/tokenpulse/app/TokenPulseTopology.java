@@ -8,8 +8,9 @@ import io.tokenpulse.app.ingest.EventTimeExtractor;
 import io.tokenpulse.app.ingest.IngestTopology;
 import io.tokenpulse.app.ingest.Validation;
 import io.tokenpulse.app.detect.DetectionTopology;
-import io.tokenpulse.app.detect.TokenProcessor;
-import io.tokenpulse.app.metrics.WatermarkSources;
+import io.tokenpulse.app.time.LateRecords;
+import io.tokenpulse.app.time.TimeSettings;
+import io.tokenpulse.app.time.TimeSources;
 import java.time.Clock;
 import java.util.Objects;
 import java.util.Properties;
@@ -27,12 +28,13 @@ import org.apache.kafka.streams.TopologyConfig;
  * the dead-letter counter they report to) from the settings the topology was built with.
  */
 public record TokenPulseTopology(Topology topology, Properties properties, DeadLetterCounter deadLetters,
-                                 WatermarkSources reportSources) {
+                                 TimeSources sources, LateRecords late) {
 
     public TokenPulseTopology {
         Objects.requireNonNull(topology, "topology");
         Objects.requireNonNull(deadLetters, "deadLetters");
-        Objects.requireNonNull(reportSources, "reportSources");
+        Objects.requireNonNull(sources, "sources");
+        Objects.requireNonNull(late, "late");
         properties = copy(properties);
     }
 
@@ -49,17 +51,23 @@ public record TokenPulseTopology(Topology topology, Properties properties, DeadL
     /** {@code clock} is the wall clock that bounds how far in the future an event may claim to be. */
     public static TokenPulseTopology build(AppConfig config, Topics topics, Clock clock) {
         DeadLetterCounter deadLetters = new DeadLetterCounter();
-        WatermarkSources sources = new WatermarkSources();
+        TimeSources sources = new TimeSources(config.detection().versionPartitions());
+        LateRecords late = new LateRecords();
         Properties props = streamsProperties(config, topics, deadLetters);
         StreamsBuilder builder = new StreamsBuilder(new TopologyConfig(new StreamsConfig(props)));
 
         IngestTopology.Inputs inputs = IngestTopology.addTo(builder, topics,
                 new EventTimeExtractor(clock, config.maxFutureSkew()), new Validation(clock, config.maxFutureSkew()));
-        DetectionTopology.addTo(builder, inputs, topics, new DetectionTopology.Settings(
-                new TokenProcessor.DetectionSettings(config.detection().tick(), config.detection().idleAfter()),
-                config.detection().versionPartitions(), clock, config.detection().reportGrace(), sources));
+        DetectionTopology.addTo(builder, inputs, topics, new DetectionTopology.Settings(timeSettings(config), sources,
+                config.detection().versionPartitions(), clock, config.detection().reportGrace(), late));
 
-        return new TokenPulseTopology(builder.build(props), props, deadLetters, sources);
+        return new TokenPulseTopology(builder.build(props), props, deadLetters, sources, late);
+    }
+
+    /** The time settings of docs/TIME.md, from the app's configuration. */
+    public static TimeSettings timeSettings(AppConfig config) {
+        AppConfig.Detection d = config.detection();
+        return new TimeSettings(d.lateness(), d.idleAfter(), d.dedupWindow(), d.tick(), d.promiseInterval());
     }
 
     /**

@@ -45,15 +45,25 @@ public final class Pipeline implements AutoCloseable {
     }
 
     public Pipeline(Path stateDir, Map<String, String> overrides) {
+        // No lateness and no idle timeout unless a test sets them: records are judged as they come (the scenarios
+        // send them in order) and event time follows the wall clock as soon as it moves, as in a quiet live system.
         java.util.Map<String, String> settings = new java.util.HashMap<>(Map.of(
                 AppConfig.REGISTRY_URL, "mock://" + UUID.randomUUID(),
-                AppConfig.STATE_DIR, stateDir.toString()));
+                AppConfig.STATE_DIR, stateDir.toString(),
+                AppConfig.LATENESS, "PT0S",
+                AppConfig.DETECT_IDLE_AFTER, "PT0S",
+                // The driver's wall clock stands still unless a test moves it: every promise goes out at once.
+                AppConfig.PROMISE_INTERVAL, "PT0S",
+                // A driver runs one task per sub-topology: one version task sends promises, not six.
+                AppConfig.DETECT_VERSION_PARTITIONS, "1"));
         settings.putAll(overrides);
         config = AppConfig.load(Optional.empty(), Optional.empty(), Map.of(), settings);
         registry = SchemaRegistryClients.fromConfig(config.registry().clientConfig());
         topics = Topics.create(config, registry);
         topology = TokenPulseTopology.build(config, topics, Clock.fixed(NOW, ZoneOffset.UTC));
         driver = new TopologyTestDriver(topology.topology(), topology.properties(), NOW);
+        // One tick, so that every task has sent its first time promise (every task waits to hear from all the others).
+        driver.advanceWallClockTime(config.detection().tick());
     }
 
     public <K, V> void send(Topic<K, V> topic, K key, V value) {

@@ -46,28 +46,29 @@ class TokenPulseTopologyTest {
             assertEquals(new TreeSet<>(Set.of(
                     "lifecycle-source", "lifecycle-validate", "usage-source", "usage-validate",
                     "deployments-source", "deployments-validate", "policies-source", "policies-validate",
-                    "valid-policies-sink", "links-source",
+                    "policies-with-tenant", "policy-as-link", "policy-links-sink", "links-source",
                     "lifecycle-as-input", "usage-as-input", "link-as-input", "lifecycle-and-usage", "token-inputs",
                     DetectionTopology.TOKEN_PROCESSOR, "token-output-", "token-output-alerts", "token-output-links",
                     "token-output-bindings", "alert-outputs", "alert-values", "alerts-sink", "alerts-with-action",
                     "action-values", "actions-sink", "link-values", "token-links-sink",
                     "binding-values", "token-bindings-repartition-filter", "token-bindings-repartition-sink",
-                    "token-bindings-repartition-source", "binding-as-input",
-                    "deployments-not-tombstones", "deployment-version-key", "deployments-by-version-repartition-filter",
+                    "token-bindings-repartition-source",
+                    "deployments-not-tombstones", DetectionTopology.DEPLOYMENT_CLOCK, "deployments-by-version-repartition-filter",
                     "deployments-by-version-repartition-sink", "deployments-by-version-repartition-source",
-                    "deployment-as-input", "version-inputs", DetectionTopology.VERSION_PROCESSOR, "version-links-sink",
+                    "version-inputs", DetectionTopology.VERSION_PROCESSOR, "version-links-sink",
                     "token-output-incidents", "incident-values", "incidents-sink",
                     "token-output-facts", "fact-values", "report-facts-repartition-filter", "report-facts-repartition-sink",
                     "report-facts-repartition-source", ReportTopology.REPORT_PROCESSOR, "reports-sink")), nodes);
             assertEquals(Set.of(DetectionTopology.TOKEN_STORE, DetectionTopology.DUE_STORE, DetectionTopology.TENANT_INDEX_STORE,
-                    DetectionTopology.VERSION_STORE, ReportTopology.CURSOR_STORE, ReportTopology.WINDOW_STORE,
+                    DetectionTopology.HELD_STORE, DetectionTopology.PROGRESS_STORE, DetectionTopology.EVENT_ID_STORE,
+                    DetectionTopology.RELAY_STORE, DetectionTopology.POLICY_TIMELINE_STORE,
+                    DetectionTopology.VERSION_STORE, DetectionTopology.VERSION_PROGRESS_STORE,
+                    DetectionTopology.DEPLOY_PROGRESS_STORE, ReportTopology.CURSOR_STORE, ReportTopology.WINDOW_STORE,
                     ReportTopology.CLOCK_STORE, ReportTopology.LATEST_STORE), stores);
             assertEquals(Set.of("token-lifecycle", "token-usage", "service-deployments", "token-policies",
                     "tokenpulse-token-links", "token-bindings-repartition", "deployments-by-version-repartition",
                     "report-facts-repartition"), sourceTopics);
-            assertEquals(1, d.globalStores().size());
-            assertTrue(d.globalStores().iterator().next().toString().contains("tokenpulse-valid-policies"));
-            assertTrue(d.globalStores().iterator().next().toString().contains(DetectionTopology.POLICY_STORE));
+            assertEquals(0, d.globalStores().size(), "policies travel in the stream, not in a global store");
             assertFalse(d.toString().contains("KSTREAM-"), d.toString());
             assertFalse(d.toString().contains("KTABLE-"), d.toString());
         }

@@ -52,7 +52,10 @@ public record AppConfig(
     public static final String MAX_FUTURE_SKEW = "max.future.skew";
     public static final String SHUTDOWN_TIMEOUT = "shutdown.timeout";
     public static final String DETECT_TICK = "detect.tick";
-    public static final String DETECT_IDLE_AFTER = "detect.idle.after";
+    public static final String DETECT_IDLE_AFTER = "idle.timeout";
+    public static final String LATENESS = "lateness";
+    public static final String DEDUP_WINDOW = "dedup.window";
+    public static final String PROMISE_INTERVAL = "promise.interval";
     public static final String DETECT_VERSION_PARTITIONS = "detect.version.partitions";
     public static final String REPORTS_GRACE = "reports.grace";
     public static final String QUERY_ENABLED = "query.enabled";
@@ -87,11 +90,21 @@ public record AppConfig(
         d.put(MAX_FUTURE_SKEW, "P1D");
         // Long enough to commit an open transaction and flush the stores; short enough that Ctrl-C feels prompt.
         d.put(SHUTDOWN_TIMEOUT, "PT30S");
-        // How often an idle task checks its deadlines against the wall clock; cheap (one range scan).
-        d.put(DETECT_TICK, "PT5S");
-        // After this long without records a task lets event time follow the wall clock, so an idle live system
-        // still notices tokens going unused; longer than normal delivery lag so live records are not overtaken.
+        // How often each task looks at the wall clock: idle sources, time promises to the other tasks.
+        d.put(DETECT_TICK, "PT1S");
+        // A source (an input partition, another task) silent this long is idle and stops holding event time back;
+        // when every source is idle, event time follows the wall clock. Longer than a normal pause in delivery.
         d.put(DETECT_IDLE_AFTER, "PT30S");
+        // How far a record may trail the event time already seen on its partition and still be judged as if it
+        // came in order; alerts wait this long in event time. Gateways and SDKs flush within seconds; set PT15M for
+        // CloudTrail files delivered by several regions (see docs/TIME.md).
+        d.put(LATENESS, "PT1M");
+        // A redelivered eventId within this much event time of the first copy changes nothing (re-publishing a
+        // backfill is harmless); the de-duplication store holds the eventIds of this window.
+        d.put(DEDUP_WINDOW, "P7D");
+        // The least wall-clock time between two time promises a busy task sends the others (every partition of the
+        // links topic gets each one): often enough that nobody waits long, rarely enough to cost nothing.
+        d.put(PROMISE_INTERVAL, "PT0.2S");
         // Partitions of the two repartition topics keyed by service version (deployments are few; bindings modest).
         d.put(DETECT_VERSION_PARTITIONS, "6");
         // How long a posture report waits after its window ends for out-of-order input; later input counts in the
@@ -136,7 +149,8 @@ public record AppConfig(
     }
 
     /** The time machinery of detection and reports (see docs/DETECTION.md, docs/METRICS.md). */
-    public record Detection(Duration tick, Duration idleAfter, int versionPartitions, Duration reportGrace) {
+    public record Detection(Duration tick, Duration idleAfter, int versionPartitions, Duration reportGrace,
+                            Duration lateness, Duration dedupWindow, Duration promiseInterval) {
     }
 
     /**
@@ -221,7 +235,10 @@ public record AppConfig(
         Duration skew = p.get(MAX_FUTURE_SKEW, AppConfig::positiveDuration);
         Duration shutdown = p.get(SHUTDOWN_TIMEOUT, AppConfig::positiveDuration);
         Duration tick = p.get(DETECT_TICK, AppConfig::positiveDuration);
-        Duration idleAfter = p.get(DETECT_IDLE_AFTER, AppConfig::positiveDuration);
+        Duration idleAfter = p.get(DETECT_IDLE_AFTER, AppConfig::nonNegativeDuration);
+        Duration lateness = p.get(LATENESS, AppConfig::nonNegativeDuration);
+        Duration dedupWindow = p.get(DEDUP_WINDOW, AppConfig::positiveDuration);
+        Duration promiseInterval = p.get(PROMISE_INTERVAL, AppConfig::nonNegativeDuration);
         Duration reportGrace = p.get(REPORTS_GRACE, v -> {
             Duration d = parseDuration(v);
             if (d.isNegative()) {
@@ -248,7 +265,8 @@ public record AppConfig(
                 problems.isEmpty() ? topics : Map.of(),
                 skew,
                 shutdown,
-                new Detection(tick, idleAfter, versionPartitions == null ? 1 : versionPartitions, reportGrace),
+                new Detection(tick, idleAfter, versionPartitions == null ? 1 : versionPartitions, reportGrace, lateness,
+                        dedupWindow, promiseInterval),
                 query,
                 s.withPrefix(KAFKA_PREFIX),
                 s.withPrefix(STREAMS_PREFIX));
@@ -314,11 +332,6 @@ public record AppConfig(
         return applicationId + "-token-links";
     }
 
-    /** The app's own compacted copy of the valid policies, read by every instance as a global store. */
-    public String validPoliciesTopic() {
-        return applicationId + "-valid-policies";
-    }
-
     /** Accepts ISO-8601 ({@code P1D}, {@code PT30S}) or milliseconds, as the SPEC's policy durations do. */
     static Duration parseDuration(String v) {
         if (v.chars().allMatch(Character::isDigit) && !v.isEmpty()) {
@@ -329,6 +342,14 @@ public record AppConfig(
         } catch (DateTimeParseException e) {
             throw new IllegalArgumentException("not a duration (use ISO-8601 like PT30S or P1D, or milliseconds)");
         }
+    }
+
+    private static Duration nonNegativeDuration(String v) {
+        Duration d = parseDuration(v);
+        if (d.isNegative()) {
+            throw new IllegalArgumentException("must not be negative");
+        }
+        return d;
     }
 
     private static Duration positiveDuration(String v) {

@@ -33,7 +33,6 @@ public record Topics(
         Topic<String, PostureReport> reports,
         Topic<byte[], byte[]> dlq,
         Topic<String, TokenLink> links,
-        Topic<String, TokenPolicy> validPolicies,
         SchemaRegistryClient registry) {
 
     public Topics {
@@ -52,7 +51,6 @@ public record Topics(
                 avro(config, TopicDef.REPORTS, PostureReport.class, registry),
                 new Topic<>(config.topicName(TopicDef.DLQ), Serdes.ByteArray(), Serdes.ByteArray()),
                 new Topic<>(config.linksTopic(), AvroSerdes.key(registry), AvroSerdes.value(TokenLink.class, registry)),
-                new Topic<>(config.validPoliciesTopic(), AvroSerdes.key(registry), AvroSerdes.value(TokenPolicy.class, registry)),
                 registry);
     }
 
@@ -75,7 +73,7 @@ public record Topics(
     public String toString() {
         return "Topics[lifecycle=" + lifecycle.name() + ", usage=" + usage.name() + ", deployments=" + deployments.name()
                 + ", policies=" + policies.name() + ", alerts=" + alerts.name() + ", actions=" + actions.name()
-                + ", incidents=" + incidents.name() + ", reports=" + reports.name() + ", dlq=" + dlq.name() + ", links=" + links.name() + ", validPolicies=" + validPolicies.name()
+                + ", incidents=" + incidents.name() + ", reports=" + reports.name() + ", dlq=" + dlq.name() + ", links=" + links.name()
                 + ", registry=" + registry.describe() + "]";
     }
 }

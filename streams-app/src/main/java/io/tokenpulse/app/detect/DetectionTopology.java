@@ -2,47 +2,61 @@ package io.tokenpulse.app.detect;
 
 import io.tokenpulse.app.config.Topics;
 import io.tokenpulse.app.ingest.IngestTopology;
+import io.tokenpulse.app.metrics.ReportTopology;
+import io.tokenpulse.app.time.Broadcast;
+import io.tokenpulse.app.time.LateRecords;
+import io.tokenpulse.app.time.TimeSettings;
+import io.tokenpulse.app.time.TimeSources;
 import io.tokenpulse.avro.IncidentTimeline;
-import io.tokenpulse.avro.RemediationAction;
-import io.tokenpulse.avro.ServiceDeploymentEvent;
-import io.tokenpulse.avro.TokenAlert;
 import io.tokenpulse.avro.TokenPolicy;
+import io.tokenpulse.avro.state.LinkKind;
 import io.tokenpulse.avro.state.MetricFact;
-import io.tokenpulse.avro.state.TokenBinding;
+import io.tokenpulse.avro.state.PolicyTimeline;
 import io.tokenpulse.avro.state.TokenLink;
 import io.tokenpulse.avro.state.TokenState;
-import io.tokenpulse.app.metrics.ReportTopology;
-import io.tokenpulse.app.metrics.WatermarkSources;
+import io.tokenpulse.avro.state.VersionInput;
+import io.tokenpulse.avro.state.VersionInputKind;
+import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.time.Duration;
 import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.kstream.Branched;
 import org.apache.kafka.streams.kstream.KStream;
-import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.kstream.Repartitioned;
-import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
 
 /**
- * Every alert of SPEC.md: the token processor (lifecycle, usage, links, deadlines) and the version
- * processor (versioned access), wired through the links topic. See docs/DETECTION.md.
+ * Every alert of the contract: the token processor (lifecycle, usage, links, deadlines, time) and the version
+ * processor (versioned access), wired through the links topic, which also carries the tasks' time promises and the
+ * tenants' policies to every token task. See docs/DETECTION.md and docs/TIME.md.
  */
 public final class DetectionTopology {
     public static final String TOKEN_PROCESSOR = "token-processor";
     public static final String VERSION_PROCESSOR = "version-processor";
+    public static final String DEPLOYMENT_CLOCK = "deployment-clock";
     /** Per-token lifecycle and activity, by tokenId. */
     public static final String TOKEN_STORE = "token-state";
     /** Deadlines by due time (see {@link DueIndex}). */
     public static final String DUE_STORE = "token-due";
     /** tenant + NUL + tokenId of every token of this task, to find a tenant's tokens when its policy changes. */
     public static final String TENANT_INDEX_STORE = "tenant-tokens";
-    /** Versions and the active tokens bound to them, by tenant/service@version. */
+    /** Records waiting for the watermark, in judging order (see time/ReorderBuffer). */
+    public static final String HELD_STORE = "token-held";
+    /** eventIds seen within the de-duplication window (see time/EventIds). */
+    public static final String EVENT_ID_STORE = "token-event-ids";
+    /** Where each source of a token task stands, and what the task has judged (see time/Progress). */
+    public static final String PROGRESS_STORE = "token-progress";
+    /** What a token's own records told other tasks (see {@link Relay}). */
+    public static final String RELAY_STORE = "token-relay";
+    /** Each tenant's policies in time, as this task heard them (see {@link PolicyTimeline}). */
+    public static final String POLICY_TIMELINE_STORE = "policy-timeline";
+    /** Versions, their deployment events and the tokens bound to them, by tenant/service@version. */
     public static final String VERSION_STORE = "version-bindings";
-    /** Tenant policies, global: every token task reads its tenant's. */
-    public static final String POLICY_STORE = "policies";
+    public static final String VERSION_PROGRESS_STORE = "version-progress";
+    public static final String DEPLOY_PROGRESS_STORE = "deployment-progress";
     /** Repartition topics (prefixed with the application id by Kafka Streams). */
     public static final String BINDINGS_REPARTITION = "token-bindings";
     public static final String DEPLOYMENTS_REPARTITION = "deployments-by-version";
@@ -51,16 +65,21 @@ public final class DetectionTopology {
     }
 
     /** Everything the detection topology needs besides the builder and the validated inputs. */
-    public record Settings(TokenProcessor.DetectionSettings time, int versionPartitions, Clock clock, Duration reportGrace,
-                           WatermarkSources reportSources) {
+    public record Settings(TimeSettings time, TimeSources sources, int versionPartitions, Clock clock,
+                           Duration reportGrace, LateRecords late) {
     }
 
     public static void addTo(StreamsBuilder builder, IngestTopology.Inputs inputs, Topics topics, Settings s) {
-        // Policies: validated upstream (invalid ones are dead-lettered), then read by every task from a global store.
-        inputs.policies().to(topics.validPolicies().name(), topics.validPolicies().produced("valid-policies-sink"));
-        builder.globalTable(topics.validPolicies().name(), topics.validPolicies().consumed("valid-policies-source"),
-                Materialized.<String, TokenPolicy, KeyValueStore<Bytes, byte[]>>as(POLICY_STORE)
-                        .withKeySerde(topics.validPolicies().keySerde()).withValueSerde(topics.validPolicies().valueSerde()));
+        Broadcast<TokenLink> linkPartitions = new Broadcast<>(topics.keySerde().serializer(), true,
+                l -> l.getKind() == LinkKind.WATERMARK || l.getKind() == LinkKind.POLICY);
+        Broadcast<VersionInput> versionPartitions = new Broadcast<>(topics.keySerde().serializer(), false,
+                v -> v.getKind() == VersionInputKind.WATERMARK);
+        Produced<String, TokenLink> toLinks = topics.links().produced("token-links-sink").withStreamPartitioner(linkPartitions);
+
+        // Policies reach every token task through the links topic, in the stream like any input (see PolicyTimeline).
+        inputs.policies().filter((tenant, p) -> tenant != null || p != null, Named.as("policies-with-tenant"))
+                .mapValues(DetectionTopology::policyLink, Named.as("policy-as-link"))
+                .to(topics.links().name(), topics.links().produced("policy-links-sink").withStreamPartitioner(linkPartitions));
 
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(TOKEN_STORE),
                 topics.keySerde(), topics.storeSerde(TokenState.class)));
@@ -68,13 +87,29 @@ public final class DetectionTopology {
                 Serdes.Bytes(), Serdes.ByteArray()));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(TENANT_INDEX_STORE),
                 Serdes.String(), Serdes.String()));
+        // The held records and the progress change with every record and are mostly gone again within a commit
+        // interval: the record cache keeps that churn out of RocksDB and the changelog.
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(HELD_STORE),
+                Serdes.Bytes(), Serdes.ByteArray()).withCachingEnabled());
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PROGRESS_STORE),
+                Serdes.String(), Serdes.Long()).withCachingEnabled());
+        builder.addStateStore(Stores.windowStoreBuilder(Stores.persistentWindowStore(EVENT_ID_STORE,
+                s.time().dedupWindow(), Duration.ofMillis(1), false), Serdes.String(), Serdes.Long()));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(RELAY_STORE),
+                Serdes.String(), Serdes.String()));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(POLICY_TIMELINE_STORE),
+                Serdes.String(), topics.storeSerde(PolicyTimeline.class)));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(VERSION_STORE),
                 Serdes.String(), Serdes.String()));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(VERSION_PROGRESS_STORE),
+                Serdes.String(), Serdes.Long()));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DEPLOY_PROGRESS_STORE),
+                Serdes.String(), Serdes.Long()));
 
         // Links carry their event time in the value: the topic uses LogAppendTime like every TokenPulse topic.
         KStream<String, TokenLink> links = builder.stream(topics.links().name(), topics.links().consumed("links-source")
                 .withTimestampExtractor((record, partitionTime) ->
-                        record.value() instanceof TokenLink l ? l.getAt() : partitionTime));
+                        record.value() instanceof TokenLink l ? Math.max(0, l.getAt()) : partitionTime));
         // The links topic is both read and written here: a loop through a topic, which Kafka Streams allows.
         KStream<String, TokenInput> tokenInputs = inputs.lifecycle()
                 .<TokenInput>mapValues(TokenInput.Lifecycle::new, Named.as("lifecycle-as-input"))
@@ -82,9 +117,9 @@ public final class DetectionTopology {
                         Named.as("lifecycle-and-usage"))
                 .merge(links.<TokenInput>mapValues(TokenInput.Link::new, Named.as("link-as-input")), Named.as("token-inputs"));
 
-        EventClock eventClock = new EventClock(); // one per app instance, shared by its token tasks
-        KStream<String, TokenOutput> out = tokenInputs.process(() -> new TokenProcessor(s.time(), s.clock(), eventClock),
-                Named.as(TOKEN_PROCESSOR), TOKEN_STORE, DUE_STORE, TENANT_INDEX_STORE);
+        KStream<String, TokenOutput> out = tokenInputs.process(() -> new TokenProcessor(s.time(), s.sources(), s.clock(), s.late()),
+                Named.as(TOKEN_PROCESSOR), TOKEN_STORE, DUE_STORE, TENANT_INDEX_STORE, HELD_STORE, PROGRESS_STORE,
+                EVENT_ID_STORE, RELAY_STORE, POLICY_TIMELINE_STORE);
 
         @SuppressWarnings("unchecked")
         KStream<String, IncidentTimeline>[] incidents = new KStream[1];
@@ -94,14 +129,24 @@ public final class DetectionTopology {
                 .branch((k, v) -> v instanceof TokenOutput.Alert, Branched.withConsumer(alerts -> routeAlerts(alerts, topics), "alerts"))
                 .branch((k, v) -> v instanceof TokenOutput.Link, Branched.withConsumer(l -> l
                         .mapValues(v -> ((TokenOutput.Link) v).link(), Named.as("link-values"))
-                        .to(topics.links().name(), topics.links().produced("token-links-sink")), "links"))
+                        .to(topics.links().name(), toLinks), "links"))
                 .branch((k, v) -> v instanceof TokenOutput.Binding, Branched.withConsumer(b ->
-                        versions(builder, b, inputs.deployments(), topics, s), "bindings"))
+                        versions(b, inputs, topics, s, versionPartitions, toLinks), "bindings"))
                 .branch((k, v) -> v instanceof TokenOutput.Incident, Branched.withConsumer(i -> incidents[0] = i
                         .mapValues(v -> ((TokenOutput.Incident) v).timeline(), Named.as("incident-values")), "incidents"))
                 .branch((k, v) -> v instanceof TokenOutput.Fact, Branched.withConsumer(f -> facts[0] = f
                         .mapValues(v -> ((TokenOutput.Fact) v).fact(), Named.as("fact-values")), "facts"));
-        ReportTopology.addTo(builder, facts[0], incidents[0], topics, s.reportGrace(), s.reportSources());
+        ReportTopology.addTo(builder, facts[0], incidents[0], topics, s.reportGrace(), s.sources());
+    }
+
+    /** A policy, or a tombstone (no policy: the key's tenant returns to the defaults). */
+    private static TokenLink policyLink(String key, TokenPolicy p) {
+        if (p == null) {
+            return TokenLink.newBuilder().setKind(LinkKind.POLICY).setTenant(key).setAt(Long.MIN_VALUE).setEventId("").build();
+        }
+        long from = p.getEffectiveFrom() == null ? Long.MIN_VALUE : p.getEffectiveFrom().toEpochMilli();
+        return TokenLink.newBuilder().setKind(LinkKind.POLICY).setTenant(p.getTenant()).setAt(from).setEventId("")
+                .setPolicy(ByteBuffer.wrap(AvroBinary.encode(p, 0))).build();
     }
 
     private static void routeAlerts(KStream<String, TokenOutput> alerts, Topics topics) {
@@ -113,26 +158,23 @@ public final class DetectionTopology {
                 .to(topics.actions().name(), topics.actions().produced("actions-sink"));
     }
 
-    private static void versions(StreamsBuilder builder, KStream<String, TokenOutput> bindingOutputs,
-                                 KStream<String, ServiceDeploymentEvent> deployments, Topics topics, Settings s) {
-        var bindingSerde = topics.storeSerde(TokenBinding.class);
-        var deploymentSerde = topics.deployments().valueSerde();
-        KStream<String, VersionProcessor.Input> bindings = bindingOutputs
+    private static void versions(KStream<String, TokenOutput> bindingOutputs, IngestTopology.Inputs inputs, Topics topics,
+                                 Settings s, Broadcast<VersionInput> partitioner, Produced<String, TokenLink> toLinks) {
+        var serde = topics.storeSerde(VersionInput.class);
+        KStream<String, VersionInput> bindings = bindingOutputs
                 .mapValues(v -> ((TokenOutput.Binding) v).binding(), Named.as("binding-values"))
-                .repartition(Repartitioned.<String, TokenBinding>as(BINDINGS_REPARTITION)
-                        .withKeySerde(topics.keySerde()).withValueSerde(bindingSerde)
-                        .withNumberOfPartitions(s.versionPartitions()))
-                .<VersionProcessor.Input>mapValues(VersionProcessor.Input.Binding::new, Named.as("binding-as-input"));
-        KStream<String, VersionProcessor.Input> byVersion = deployments
+                .repartition(Repartitioned.<String, VersionInput>as(BINDINGS_REPARTITION)
+                        .withKeySerde(topics.keySerde()).withValueSerde(serde).withStreamPartitioner(partitioner)
+                        .withNumberOfPartitions(s.versionPartitions()));
+        KStream<String, VersionInput> deployments = inputs.deployments()
                 .filter((k, d) -> d != null, Named.as("deployments-not-tombstones"))
-                .selectKey((k, d) -> TokenProcessor.versionKey(d.getTenant(), d.getService(), d.getVersion()),
-                        Named.as("deployment-version-key"))
-                .repartition(Repartitioned.<String, ServiceDeploymentEvent>as(DEPLOYMENTS_REPARTITION)
-                        .withKeySerde(topics.keySerde()).withValueSerde(deploymentSerde)
-                        .withNumberOfPartitions(s.versionPartitions()))
-                .<VersionProcessor.Input>mapValues(VersionProcessor.Input.Deployment::new, Named.as("deployment-as-input"));
-        bindings.merge(byVersion, Named.as("version-inputs"))
-                .process(VersionProcessor::new, Named.as(VERSION_PROCESSOR), VERSION_STORE)
-                .to(topics.links().name(), topics.links().produced("version-links-sink"));
+                .process(() -> new DeploymentClock(s.time()), Named.as(DEPLOYMENT_CLOCK), DEPLOY_PROGRESS_STORE)
+                .repartition(Repartitioned.<String, VersionInput>as(DEPLOYMENTS_REPARTITION)
+                        .withKeySerde(topics.keySerde()).withValueSerde(serde).withStreamPartitioner(partitioner)
+                        .withNumberOfPartitions(s.versionPartitions()));
+        bindings.merge(deployments, Named.as("version-inputs"))
+                .process(() -> new VersionProcessor(s.time(), s.sources()), Named.as(VERSION_PROCESSOR), VERSION_STORE,
+                        VERSION_PROGRESS_STORE)
+                .to(topics.links().name(), toLinks.withName("version-links-sink"));
     }
 }

@@ -20,12 +20,13 @@ public record Policy(
         Duration probeWindow,
         Duration alertCooldown,
         Duration unknownGrace,
-        boolean discoverUnknown) {
+        boolean discoverUnknown,
+        Duration ephemeralLifetime) {
 
     public static final Policy DEFAULTS = new Policy(
             Duration.ofDays(90), Duration.ofDays(90), Duration.ofDays(90), Duration.ofDays(7),
             Duration.ofHours(24), Duration.ofDays(7), 10.0, 100, 10, Duration.ofMinutes(1),
-            Duration.ofHours(1), Duration.ofMinutes(5), false);
+            Duration.ofHours(1), Duration.ofMinutes(5), false, Duration.ofHours(24));
 
     /** The effective policy for a tenant's TokenPolicy; null means the tenant has none. */
     public static Policy of(TokenPolicy p) {
@@ -46,7 +47,8 @@ public record Policy(
                 ms(p.getProbeWindowMs(), d.probeWindow),
                 ms(p.getAlertCooldownMs(), d.alertCooldown),
                 ms(p.getUnknownGraceMs(), d.unknownGrace),
-                p.getDiscoverUnknown() == null ? d.discoverUnknown : p.getDiscoverUnknown());
+                p.getDiscoverUnknown() == null ? d.discoverUnknown : p.getDiscoverUnknown(),
+                ms(p.getEphemeralLifetimeMs(), d.ephemeralLifetime));
     }
 
     private static Duration ms(Long value, Duration fallback) {

@@ -82,6 +82,9 @@ public final class StateConditions {
     }
 
     private static void overPrivileged(Token t, Policy p, long now, Map<AlertType, Finding> out) {
+        if (!t.grantKnown()) {
+            return; // a discovered token's grant is unknown, not empty
+        }
         long obs = p.scopeObservation().toMillis();
         if (now - t.issuedAt() < obs) {
             return;
@@ -137,8 +140,11 @@ public final class StateConditions {
 
     private static void expiringUnreplaced(Token t, Policy p, long now, Map<AlertType, Finding> out) {
         long expires = t.expiresAt();
-        if (expires == Token.NONE || t.activity().getReplacedBy() != null) {
+        if (expires == Token.NONE || t.activity().getReplacedBy() != null || !t.expiryKnown()) {
             return;
+        }
+        if (t.issuedAt() != Token.NONE && expires - t.issuedAt() <= p.ephemeralLifetime().toMillis()) {
+            return; // ephemeral: meant to expire, nobody replaces an STS session or a CI job token
         }
         if (now >= expires - p.expiryWarning().toMillis() && now < expires) {
             Map<String, String> ev = new LinkedHashMap<>();
@@ -150,6 +156,9 @@ public final class StateConditions {
     }
 
     private static void expiryPolicy(Token t, Policy p, long now, Map<AlertType, Finding> out) {
+        if (!t.expiryKnown()) {
+            return; // a discovered token's expiry is unknown, not "never"
+        }
         long expires = t.expiresAt();
         long lifetime = expires == Token.NONE ? Long.MAX_VALUE : expires - t.issuedAt();
         if (lifetime <= p.maxLifetime().toMillis()) {

@@ -52,6 +52,19 @@ public final class Token {
         return activity.getDiscoveredAt() == null ? NONE : activity.getDiscoveredAt();
     }
 
+    /**
+     * Whether a lifecycle event stated the token's expiry: its issue (where no expiry means "never") or an event that
+     * set one. A token discovered from its uses has none until then: its expiry is unknown, not absent.
+     */
+    public boolean expiryKnown() {
+        return state.getIssuedAt() != null || state.getExpirySetAt() != null;
+    }
+
+    /** Whether a lifecycle event stated the token's grant (its issue or a scope change); see {@link #expiryKnown}. */
+    public boolean grantKnown() {
+        return state.getIssuedAt() != null || state.getScopesGrantedAt() != null;
+    }
+
     public long expiresAt() {
         return ms(state.getExpiresAt());
     }

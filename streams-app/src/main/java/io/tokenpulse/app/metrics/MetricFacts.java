@@ -13,6 +13,11 @@ public final class MetricFacts {
         return MetricFact.newBuilder().setKind(FactKind.WATERMARK).setTenant("").setAt(at).setSource(partition).build();
     }
 
+    /** A record of {@code tenant} arrived after the watermark passed its time {@code at} (see docs/TIME.md). */
+    public static MetricFact late(String tenant, long at) {
+        return MetricFact.newBuilder().setKind(FactKind.LATE_INPUT).setTenant(tenant).setAt(at).setValue(1).build();
+    }
+
     /** A token's posture flags changed at {@code at} (and maybe its owner). */
     public static MetricFact gauges(String tenant, String owner, int flags, String previousOwner, int previousFlags, long at) {
         return MetricFact.newBuilder().setKind(FactKind.GAUGES).setTenant(tenant).setOwner(owner).setAt(at)

@@ -43,7 +43,7 @@ public final class ReportProcessor implements Processor<String, MetricFact, Stri
     private static final char SEP = '\u0000';
 
     private final long graceMs;
-    private final WatermarkSources sources;
+    private final io.tokenpulse.app.time.TimeSources sources;
     private ProcessorContext<String, PostureReport> context;
     private KeyValueStore<String, ReportCursor> cursors;
     private KeyValueStore<String, ReportWindow> windows;
@@ -55,7 +55,8 @@ public final class ReportProcessor implements Processor<String, MetricFact, Stri
     /** Start of the first hourly window that is not closable at {@link #now}, as of the last closing pass. */
     private long closedBefore = Long.MIN_VALUE;
 
-    public ReportProcessor(Duration grace, WatermarkSources sources) {
+    /** {@code sources}: how many token tasks send watermarks (each must have sent one before time moves). */
+    public ReportProcessor(Duration grace, io.tokenpulse.app.time.TimeSources sources) {
         this.graceMs = grace.toMillis();
         this.sources = sources;
     }
@@ -110,7 +111,7 @@ public final class ReportProcessor implements Processor<String, MetricFact, Stri
 
     /** The slowest token task's time; none until every token task has sent a watermark. */
     private long minWatermark() {
-        if (watermarks.size() < sources.expected()) {
+        if (watermarks.size() < sources.tokenPartitions()) {
             return Long.MIN_VALUE;
         }
         return watermarks.values().stream().mapToLong(Long::longValue).min().orElse(Long.MIN_VALUE);
@@ -182,9 +183,11 @@ public final class ReportProcessor implements Processor<String, MetricFact, Stri
             long hour = Math.floorDiv(at - 1, HOUR) * HOUR;
             if (hour < c.getNextHour()) {
                 addInto(c.getGauges(), gaugeDelta);
-                c.setLateHourly(c.getLateHourly() + 1);
-                if (Math.floorDiv(at - 1, DAY) * DAY < c.getNextDay()) {
-                    c.setLateDaily(c.getLateDaily() + 1);
+                if (!f.getLate()) {
+                    c.setLateHourly(c.getLateHourly() + 1);
+                    if (Math.floorDiv(at - 1, DAY) * DAY < c.getNextDay()) {
+                        c.setLateDaily(c.getLateDaily() + 1);
+                    }
                 }
             } else {
                 ReportWindow w = window(entity, Granularity.HOURLY, hour, c);
@@ -197,10 +200,21 @@ public final class ReportProcessor implements Processor<String, MetricFact, Stri
             cursors.put(entity, c);
             return;
         }
-        if (!addFlow(entity, c, Granularity.HOURLY, f)) {
+        if (f.getKind() == FactKind.LATE_INPUT) {
+            // A record judged late counts once, in each report whose window for its time has closed already.
+            if (Math.floorDiv(at, HOUR) * HOUR < c.getNextHour()) {
+                c.setLateHourly(c.getLateHourly() + 1);
+            }
+            if (Math.floorDiv(at, DAY) * DAY < c.getNextDay()) {
+                c.setLateDaily(c.getLateDaily() + 1);
+            }
+            cursors.put(entity, c);
+            return;
+        }
+        if (!addFlow(entity, c, Granularity.HOURLY, f) && !f.getLate()) {
             c.setLateHourly(c.getLateHourly() + 1);
         }
-        if (!addFlow(entity, c, Granularity.DAILY, f)) {
+        if (!addFlow(entity, c, Granularity.DAILY, f) && !f.getLate()) {
             c.setLateDaily(c.getLateDaily() + 1);
         }
         cursors.put(entity, c);

@@ -48,7 +48,7 @@ public final class ReportTopology {
 
     public static void addTo(StreamsBuilder builder, KStream<String, MetricFact> facts,
                              KStream<String, IncidentTimeline> incidents, Topics topics, Duration grace,
-                             WatermarkSources sources) {
+                             io.tokenpulse.app.time.TimeSources sources) {
         incidents.to(topics.incidents().name(), topics.incidents().produced("incidents-sink"));
 
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(CURSOR_STORE),

@@ -54,15 +54,22 @@ public final class VersionResource {
     private List<Map<String, Object>> local(String service, Optional<String> tenant, Set<Integer> partitions) {
         Map<String, Version> versions = new TreeMap<>();
         for (int partition : partitions) {
-            scan(stores.partition(DetectionTopology.VERSION_STORE, partition, false), service, tenant, versions);
+            ReadOnlyKeyValueStore<String, Long> progress = stores.partition(DetectionTopology.VERSION_PROGRESS_STORE, partition, false);
+            Long now = progress.get(io.tokenpulse.app.time.Progress.WATERMARK);
+            scan(stores.partition(DetectionTopology.VERSION_STORE, partition, false), service, tenant, versions,
+                    now == null ? Long.MIN_VALUE : now);
         }
         List<Map<String, Object>> out = new ArrayList<>();
         versions.values().forEach(v -> out.add(v.toMap()));
         return out;
     }
 
+    /**
+     * {@code now}: the version task's event time (its watermark): a token still holds a version until its stated expiry
+     * or its end, as of the pipeline's event time, so a replay of old logs shows what was active then.
+     */
     private static void scan(ReadOnlyKeyValueStore<String, String> store, String service, Optional<String> tenant,
-                             Map<String, Version> versions) {
+                             Map<String, Version> versions, long now) {
         try (KeyValueIterator<String, String> it = store.all()) {
             while (it.hasNext()) {
                 KeyValue<String, String> kv = it.next();
@@ -72,18 +79,28 @@ public final class VersionResource {
                     continue;
                 }
                 String rest = kv.key.substring(2);
-                String versionKey = binding ? rest.substring(0, Math.max(0, rest.lastIndexOf('|'))) : rest;
+                // S|<version>|<16 hex digits of time>|<eventId> (see VersionProcessor); B|<version>|<tokenId>.
+                String versionKey = status ? rest.substring(0, Math.max(0, rest.indexOf('|')))
+                        : rest.substring(0, Math.max(0, rest.lastIndexOf('|')));
                 Version v = Version.parse(versionKey);
                 if (v == null || !v.service.equals(service) || tenant.map(t -> !t.equals(v.tenant)).orElse(false)) {
                     continue;
                 }
                 Version entry = versions.computeIfAbsent(versionKey, k -> v);
                 if (status) {
-                    int bar = kv.value.indexOf('|');
-                    entry.status = bar < 0 ? kv.value : kv.value.substring(0, bar);
-                    entry.statusAt = bar < 0 ? null : Json.time(Long.parseLong(kv.value.substring(bar + 1)));
+                    String hex = rest.substring(versionKey.length() + 1, Math.min(rest.length(), versionKey.length() + 17));
+                    long at = Long.parseUnsignedLong(hex, 16) ^ Long.MIN_VALUE;
+                    boolean retired = kv.value.equals("RETIRED");
+                    if (entry.statusMs == null || at > entry.statusMs || (at == entry.statusMs && retired)) {
+                        entry.statusMs = at;
+                        entry.status = kv.value;
+                        entry.statusAt = Json.time(at);
+                    }
                 } else {
-                    entry.tokens.add(rest.substring(rest.lastIndexOf('|') + 1));
+                    var bound = io.tokenpulse.app.detect.VersionProcessor.Bound.parse(kv.value);
+                    if (bound.until() == null || bound.until() > now) {
+                        entry.tokens.add(rest.substring(rest.lastIndexOf('|') + 1));
+                    }
                 }
             }
         }
@@ -96,6 +113,7 @@ public final class VersionResource {
         final String version;
         String status = "UNKNOWN";
         String statusAt;
+        Long statusMs;
         final TreeSet<String> tokens = new TreeSet<>();
 
         private Version(String tenant, String service, String version) {

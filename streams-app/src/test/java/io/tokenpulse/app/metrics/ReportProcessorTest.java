@@ -3,6 +3,7 @@ package io.tokenpulse.app.metrics;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.tokenpulse.app.time.TimeSources;
 import io.tokenpulse.avro.Granularity;
 import io.tokenpulse.avro.PostureReport;
 import io.tokenpulse.avro.state.FactKind;
@@ -28,7 +29,7 @@ class ReportProcessorTest {
     private static final long MIN = Duration.ofMinutes(1).toMillis();
 
     private final MockProcessorContext<String, PostureReport> context = new MockProcessorContext<>();
-    private final WatermarkSources sources = new WatermarkSources();
+    private final TimeSources sources = new TimeSources(1);
     private final ReportProcessor processor = new ReportProcessor(Duration.ofMinutes(10), sources);
 
     ReportProcessorTest() {
@@ -52,7 +53,7 @@ class ReportProcessorTest {
     @Test
     void aWindowClosesOnlyWhenEveryTokenTaskIsPastItsEndPlusTheGrace() {
         long noon = NOON.toEpochMilli();
-        sources.expect(2);
+        sources.expect(2, 1);
         send(MetricFacts.watermark(0, noon));
         send(MetricFacts.alert("acme", null, "NEW_SOURCE", noon + 20 * MIN));
         // Partition 0 alone at 14:00: partition 1 has not said where it is, so nothing closes

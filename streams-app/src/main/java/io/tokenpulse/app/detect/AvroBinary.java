@@ -1,0 +1,46 @@
+package io.tokenpulse.app.detect;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import org.apache.avro.io.BinaryDecoder;
+import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.DecoderFactory;
+import org.apache.avro.io.EncoderFactory;
+import org.apache.avro.specific.SpecificDatumReader;
+import org.apache.avro.specific.SpecificDatumWriter;
+import org.apache.avro.specific.SpecificRecord;
+
+/**
+ * Plain Avro binary of a record with this build's schema, for values that live inside one task's own stores and
+ * messages (held records, policies relayed to the token tasks): no registry round trip per record. Written and read
+ * by the same build; an upgrade drains the buffer before the schema changes matter (docs/TIME.md).
+ */
+final class AvroBinary {
+    private AvroBinary() {
+    }
+
+    static <T extends SpecificRecord> byte[] encode(T record, int tag) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
+        bytes.write(tag);
+        BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(bytes, null);
+        try {
+            @SuppressWarnings("unchecked")
+            SpecificDatumWriter<T> writer = new SpecificDatumWriter<>((Class<T>) record.getClass());
+            writer.write(record, encoder);
+            encoder.flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return bytes.toByteArray();
+    }
+
+    static <T extends SpecificRecord> T decode(byte[] bytes, Class<T> type) {
+        BinaryDecoder decoder = DecoderFactory.get().binaryDecoder(bytes, 1, bytes.length - 1, null);
+        try {
+            return new SpecificDatumReader<>(type).read(null, decoder);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,59 @@
+package io.tokenpulse.app.detect;
+
+import io.tokenpulse.avro.TokenLifecycleEvent;
+import io.tokenpulse.avro.TokenUsageEvent;
+import io.tokenpulse.avro.state.TokenLink;
+
+/**
+ * How a token task holds a record until the watermark passes it: a tag byte and the record's Avro binary. The rank
+ * orders records of the same millisecond: links from other tokens first (a replacement issued at t is known at t),
+ * then lifecycle (a revocation at t makes a use at t a use of a revoked token), then uses.
+ */
+final class HeldInput {
+    static final int LINK = 0;
+    static final int LIFECYCLE = 1;
+    static final int USAGE = 2;
+
+    private HeldInput() {
+    }
+
+    static int rank(TokenInput input) {
+        if (input instanceof TokenInput.Link) {
+            return LINK;
+        }
+        return input instanceof TokenInput.Lifecycle ? LIFECYCLE : USAGE;
+    }
+
+    /** A unique, deterministic id among the records of the same millisecond and rank. */
+    static String id(String tokenId, TokenInput input) {
+        if (input instanceof TokenInput.Lifecycle l) {
+            return tokenId + '\u0000' + l.event().getEventId();
+        }
+        if (input instanceof TokenInput.Usage u) {
+            return tokenId + '\u0000' + u.event().getEventId();
+        }
+        TokenLink link = ((TokenInput.Link) input).link();
+        return tokenId + '\u0000' + link.getKind() + '\u0000' + link.getEventId() + '\u0000'
+                + (link.getFromTokenId() == null ? "" : link.getFromTokenId()) + '\u0000'
+                + (link.getVersionKey() == null ? "" : link.getVersionKey());
+    }
+
+    static byte[] encode(TokenInput input) {
+        if (input instanceof TokenInput.Lifecycle l) {
+            return AvroBinary.encode(l.event(), LIFECYCLE);
+        }
+        if (input instanceof TokenInput.Usage u) {
+            return AvroBinary.encode(u.event(), USAGE);
+        }
+        return AvroBinary.encode(((TokenInput.Link) input).link(), LINK);
+    }
+
+    static TokenInput decode(byte[] bytes) {
+        return switch (bytes[0]) {
+            case LIFECYCLE -> new TokenInput.Lifecycle(AvroBinary.decode(bytes, TokenLifecycleEvent.class));
+            case USAGE -> new TokenInput.Usage(AvroBinary.decode(bytes, TokenUsageEvent.class));
+            case LINK -> new TokenInput.Link(AvroBinary.decode(bytes, TokenLink.class));
+            default -> throw new IllegalStateException("unknown held record tag " + bytes[0]);
+        };
+    }
+}

@@ -1,0 +1,201 @@
+package io.tokenpulse.app.time;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * One task's watermark, as Flink and Dataflow keep it: the minimum over every source of records it reads, each source
+ * being one of its own input partitions (progress = greatest event time seen there, less {@code lateness}) or another
+ * task whose facts it receives (progress = that task's last promise, carried in the stream as a WATERMARK record).
+ * "No record earlier than the watermark can still arrive, within the contract."
+ *
+ * <p><b>Idleness.</b> An own partition with no record for {@code idleTimeout} of wall-clock time is idle; so is a
+ * task that says so in its promise (its own partitions are idle). Idle sources do not hold the watermark back. When
+ * every source is idle the input is live and quiet: the watermark is the furthest event time seen plus the wall-clock
+ * time since it arrived. A task that never said anything is not idle: it blocks, because it may be
+ * a task that has not started yet, or one that crashed with records still to read.
+ *
+ * <p>The watermark never goes back. Progress is kept in a store, so a restarted task resumes where it was; the
+ * wall-clock parts (when a source was last heard) start afresh, so no source is idle right after a restart.
+ */
+public final class Progress {
+    private static final String OWN = "own:";
+    private static final String PROMISE = "promise:";
+    /** The key of the task's watermark in its progress store (the query API reads a version task's). */
+    public static final String WATERMARK = "watermark";
+    private static final String OWN_WATERMARK = "own-watermark";
+
+    private final List<String> ownSources;
+    private final Set<String> producers;
+    private final long latenessMs;
+    private final long idleMs;
+    private final KeyValueStore<String, Long> store;
+    private final long startedWall;
+
+    private final Map<String, Long> maxSeen = new HashMap<>();
+    private final Map<String, Long> lastArrival = new HashMap<>();
+    private final Map<String, Long> promised = new HashMap<>();
+    private final Map<String, Boolean> producerIdle = new HashMap<>();
+    private final Map<String, Long> lastPromiseWall = new HashMap<>();
+    private long watermark = Long.MIN_VALUE;
+    private long ownWatermark = Long.MIN_VALUE;
+
+    /**
+     * @param ownSources the task's own input partitions by name (one per source topic: a task reads one partition of
+     *                   each)
+     * @param producers  the tasks whose promises this task waits for
+     * @param store      where progress survives a restart; null keeps it in memory only
+     */
+    public Progress(List<String> ownSources, Set<String> producers, TimeSettings settings,
+                    KeyValueStore<String, Long> store, long wallNow) {
+        this.ownSources = List.copyOf(ownSources);
+        this.producers = Set.copyOf(producers);
+        this.latenessMs = settings.lateness().toMillis();
+        this.idleMs = settings.idleTimeout().toMillis();
+        this.store = store;
+        this.startedWall = wallNow;
+        if (store != null) {
+            try (KeyValueIterator<String, Long> it = store.all()) {
+                it.forEachRemaining(kv -> {
+                    if (kv.key.startsWith(OWN)) {
+                        maxSeen.put(kv.key.substring(OWN.length()), kv.value);
+                    } else if (kv.key.startsWith(PROMISE)) {
+                        promised.put(kv.key.substring(PROMISE.length()), kv.value);
+                    } else if (kv.key.equals(WATERMARK)) {
+                        watermark = kv.value;
+                    } else if (kv.key.equals(OWN_WATERMARK)) {
+                        ownWatermark = kv.value;
+                    }
+                });
+            }
+        }
+    }
+
+    /** A record of event time {@code eventTime} arrived on own partition {@code source}. */
+    public void onRecord(String source, long eventTime, long wallNow) {
+        lastArrival.put(source, wallNow);
+        Long seen = maxSeen.get(source);
+        if (seen == null || eventTime > seen) {
+            maxSeen.put(source, eventTime);
+            persist(OWN + source, eventTime);
+        }
+    }
+
+    /** Task {@code producer} promised that nothing it sends later is earlier than {@code at}. */
+    public void onPromise(String producer, long at, boolean idle, long wallNow) {
+        lastPromiseWall.put(producer, wallNow);
+        producerIdle.put(producer, idle);
+        Long before = promised.get(producer);
+        if (before == null || at > before) {
+            promised.put(producer, at);
+            persist(PROMISE + producer, at);
+        }
+    }
+
+    /** Whether {@code producer} is one this task waits for (a promise from an unknown task is ignored). */
+    public boolean expects(String producer) {
+        return producers.contains(producer);
+    }
+
+    /** The watermark of the own partitions alone: what this task may promise about what its own input causes. */
+    public long own(long wallNow) {
+        Sum s = new Sum();
+        addOwn(s, wallNow);
+        long w = s.value();
+        if (w > ownWatermark) {
+            ownWatermark = w;
+            persist(OWN_WATERMARK, w);
+        }
+        return ownWatermark;
+    }
+
+    /** Whether every own partition is idle. */
+    public boolean ownIdle(long wallNow) {
+        Sum s = new Sum();
+        addOwn(s, wallNow);
+        return !s.anyActive;
+    }
+
+    /** The watermark over own partitions and every producer. */
+    public long watermark(long wallNow) {
+        Sum s = new Sum();
+        addOwn(s, wallNow);
+        for (String p : producers) {
+            Long w = promised.get(p);
+            if (w == null) {
+                s.active(Long.MIN_VALUE); // never heard from: it may still send anything
+            } else if (Boolean.TRUE.equals(producerIdle.get(p))) {
+                s.idle(w);
+            } else {
+                s.active(w);
+            }
+        }
+        long w = s.value();
+        if (w > watermark) {
+            watermark = w;
+            persist(WATERMARK, w);
+        }
+        return watermark;
+    }
+
+    /** Whether every source (own partitions and producers) is idle. */
+    public boolean idle(long wallNow) {
+        Sum s = new Sum();
+        addOwn(s, wallNow);
+        for (String p : producers) {
+            if (!Boolean.TRUE.equals(producerIdle.get(p)) || !promised.containsKey(p)) {
+                s.active(Long.MIN_VALUE);
+            }
+        }
+        return !s.anyActive;
+    }
+
+    /** The last watermark computed, without looking at the clock. */
+    public long current() {
+        return watermark;
+    }
+
+    private void addOwn(Sum s, long wallNow) {
+        for (String source : ownSources) {
+            long last = lastArrival.getOrDefault(source, startedWall);
+            Long seen = maxSeen.get(source);
+            if (wallNow - last < idleMs) {
+                s.active(seen == null ? Long.MIN_VALUE : seen - latenessMs);
+            } else if (seen != null) {
+                // Quiet: everything it sent is released, and event time is where it was at its last record plus the
+                // wall-clock time since (a live source's event time tracks the wall clock).
+                s.idle(seen + Math.max(0, wallNow - last));
+            }
+        }
+    }
+
+    private void persist(String key, long value) {
+        if (store != null) {
+            store.put(key, value);
+        }
+    }
+
+    /** Minimum over active sources; when none is active, the furthest idle one. */
+    private static final class Sum {
+        private long min = Long.MAX_VALUE;
+        private long idleMax = Long.MIN_VALUE;
+        private boolean anyActive;
+
+        void active(long w) {
+            anyActive = true;
+            min = Math.min(min, w);
+        }
+
+        void idle(long w) {
+            idleMax = Math.max(idleMax, w);
+        }
+
+        long value() {
+            return anyActive ? min : idleMax;
+        }
+    }
+}
