@@ -63,12 +63,6 @@ final class SimulateCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "FILE", description = "Write SPEC's canonical JSON Lines here instead of publishing (replay with 'publish --format jsonl FILE').")
     Path out;
 
-    @Option(names = "--no-sync", description = "Do not wait for the pipeline after each simulated day.")
-    boolean noSync;
-
-    @Option(names = "--sync-timeout", paramLabel = "DURATION", description = "Longest wait for the pipeline after one day, ISO-8601 (default: ${DEFAULT-VALUE}).")
-    Duration syncTimeout = Duration.ofMinutes(2);
-
     @Override
     public Integer call() throws Exception {
         if (rate != null && rate <= 0) {
@@ -89,9 +83,8 @@ final class SimulateCommand implements Callable<Integer> {
         } else {
             AppConfig app = connection.load();
             try (SchemaRegistryClient registry = SchemaRegistryClients.fromConfig(app.registry().clientConfig());
-                 TokenPulsePublisher publisher = Publishers.open(app, registry);
-                 PipelineSync sync = noSync ? null : new PipelineSync(app, syncTimeout)) {
-                PublishSink sink = new PublishSink(publisher, sync, progress);
+                 TokenPulsePublisher publisher = Publishers.open(app, registry)) {
+                PublishSink sink = new PublishSink(publisher, progress);
                 truth = simulator.run(sink);
                 publisher.flush();
                 failed = sink.failed.get();
@@ -174,32 +167,24 @@ final class SimulateCommand implements Callable<Integer> {
         }
     }
 
+    /**
+     * Publishes as fast as the broker takes it (or at --rate), in the simulator's event-time order, never waiting for
+     * the pipeline: its answers do not depend on how the input arrives (docs/TIME.md).
+     */
     private static final class PublishSink implements Simulator.Sink {
         private final TokenPulsePublisher publisher;
-        private final PipelineSync sync;
         private final Progress progress;
         private final AtomicLong failed = new AtomicLong();
-        private boolean policiesSettled;
         private String firstFailure;
 
-        PublishSink(TokenPulsePublisher publisher, PipelineSync sync, Progress progress) {
+        PublishSink(TokenPulsePublisher publisher, Progress progress) {
             this.publisher = publisher;
-            this.sync = sync;
             this.progress = progress;
         }
 
         @Override
-        public void accept(SimEvent e) throws InterruptedException {
+        public void accept(SimEvent e) {
             Object v = e.event().value();
-            if (!(v instanceof TokenPolicy) && !policiesSettled) {
-                policiesSettled = true;
-                if (sync != null && sync.enabled()) {
-                    // The policies reach the pipeline through a global store, outside the group's offsets: give them
-                    // a moment, so the first tokens are not scheduled on the 90-day defaults first.
-                    publisher.flush();
-                    Thread.sleep(3000);
-                }
-            }
             CompletableFuture<?> sent;
             if (v instanceof TokenUsageEvent u) {
                 sent = publisher.usage(u);
@@ -221,26 +206,5 @@ final class SimulateCommand implements Callable<Integer> {
             progress.event(e);
         }
 
-        /**
-         * The day's lifecycle must be processed before its uses. Flushing alone was not enough: with 10,000 ISSUED on
-         * day 0 the pipeline still judged 17,500 uses before their token's ISSUED although the broker had acknowledged
-         * the ISSUED first. Waiting for the pipeline here is safe because no story puts a deadline within a day of the
-         * uses that could change it, so the day's uses arriving after its lifecycle cannot move a verdict.
-         */
-        @Override
-        public void factsDone(int day) throws InterruptedException {
-            publisher.flush();
-            if (sync != null) {
-                sync.await();
-            }
-        }
-
-        @Override
-        public void endOfDay(int daysDone, int days) throws InterruptedException {
-            publisher.flush();
-            if (sync != null) {
-                sync.await();
-            }
-        }
     }
 }

@@ -25,15 +25,16 @@ final class AppTopics {
     private AppTopics() {
     }
 
-    /** How many token tasks (lifecycle, usage, links partitions) and deployment tasks run. */
-    record Partitions(int tokens, int deployments) {
+    /** How many token tasks (lifecycle, usage, links partitions), deployment tasks and policy tasks run. */
+    record Partitions(int tokens, int deployments, int policies) {
     }
 
     static Partitions ensure(AppConfig config, Topics topics) {
         try (Admin admin = Admin.create(config.kafkaClientProperties())) {
             Map<String, TopicDescription> inputs = describe(admin, List.of(topics.lifecycle().name(), topics.usage().name(),
-                    topics.deployments().name()));
+                    topics.deployments().name(), topics.policies().name()));
             int deployments = inputs.get(topics.deployments().name()).partitions().size();
+            int policies = inputs.get(topics.policies().name()).partitions().size();
             int partitions = inputs.get(topics.lifecycle().name()).partitions().size();
             int usage = inputs.get(topics.usage().name()).partitions().size();
             if (usage != partitions) {
@@ -55,7 +56,7 @@ final class AppTopics {
                         + topics.lifecycle().name() + " has " + partitions + "; delete it (it is rebuilt from the inputs) or "
                         + "give it the same count");
             }
-            return new Partitions(partitions, deployments);
+            return new Partitions(partitions, deployments, policies);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while checking the app's topics", e);

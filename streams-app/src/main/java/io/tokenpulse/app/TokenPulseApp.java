@@ -119,7 +119,7 @@ public final class TokenPulseApp implements AutoCloseable {
                 config.applicationId(), config.bootstrapServers(), topics.registry().describe(),
                 config.processingGuarantee(), config.numThreads(), topics);
         AppTopics.Partitions partitions = AppTopics.ensure(config, topics);
-        topology.sources().expect(partitions.tokens(), partitions.deployments());
+        topology.sources().expect(partitions.tokens(), partitions.deployments(), partitions.policies());
         streams.start();
         return this;
     }

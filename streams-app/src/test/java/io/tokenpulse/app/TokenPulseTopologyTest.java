@@ -46,7 +46,7 @@ class TokenPulseTopologyTest {
             assertEquals(new TreeSet<>(Set.of(
                     "lifecycle-source", "lifecycle-validate", "usage-source", "usage-validate",
                     "deployments-source", "deployments-validate", "policies-source", "policies-validate",
-                    "policies-with-tenant", "policy-as-link", "policy-links-sink", "links-source",
+                    DetectionTopology.POLICY_CLOCK, "policy-links-sink", "links-source",
                     "lifecycle-as-input", "usage-as-input", "link-as-input", "lifecycle-and-usage", "token-inputs",
                     DetectionTopology.TOKEN_PROCESSOR, "token-output-", "token-output-alerts", "token-output-links",
                     "token-output-bindings", "alert-outputs", "alert-values", "alerts-sink", "alerts-with-action",
@@ -63,7 +63,7 @@ class TokenPulseTopologyTest {
                     DetectionTopology.HELD_STORE, DetectionTopology.PROGRESS_STORE, DetectionTopology.EVENT_ID_STORE,
                     DetectionTopology.RELAY_STORE, DetectionTopology.POLICY_TIMELINE_STORE,
                     DetectionTopology.VERSION_STORE, DetectionTopology.VERSION_PROGRESS_STORE,
-                    DetectionTopology.DEPLOY_PROGRESS_STORE, ReportTopology.CURSOR_STORE, ReportTopology.WINDOW_STORE,
+                    DetectionTopology.DEPLOY_PROGRESS_STORE, DetectionTopology.POLICY_PROGRESS_STORE, ReportTopology.CURSOR_STORE, ReportTopology.WINDOW_STORE,
                     ReportTopology.CLOCK_STORE, ReportTopology.LATEST_STORE), stores);
             assertEquals(Set.of("token-lifecycle", "token-usage", "service-deployments", "token-policies",
                     "tokenpulse-token-links", "token-bindings-repartition", "deployments-by-version-repartition",

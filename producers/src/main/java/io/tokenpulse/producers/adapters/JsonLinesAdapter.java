@@ -243,7 +243,9 @@ public final class JsonLinesAdapter implements InputAdapter {
         Long alertCooldown = f.optionalDurationMs("alertCooldown");
         Long unknownGrace = f.optionalDurationMs("unknownGrace");
         Boolean discoverUnknown = f.optionalBoolean("discoverUnknown");
+        Long ephemeralLifetime = f.optionalDurationMs("ephemeralLifetime");
         var occurredAt = f.optionalInstant("occurredAt");
+        var effectiveFrom = f.optionalInstant("effectiveFrom");
         if (spikeFactor != null && spikeFactor <= 0) {
             f.problems().add("spikeFactor must be positive");
         }
@@ -271,7 +273,9 @@ public final class JsonLinesAdapter implements InputAdapter {
                 .setAlertCooldownMs(alertCooldown)
                 .setUnknownGraceMs(unknownGrace)
                 .setDiscoverUnknown(discoverUnknown)
+                .setEphemeralLifetimeMs(ephemeralLifetime)
                 .setOccurredAt(occurredAt)
+                .setEffectiveFrom(effectiveFrom)
                 .build());
     }
 

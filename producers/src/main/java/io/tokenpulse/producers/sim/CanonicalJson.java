@@ -93,8 +93,12 @@ public final class CanonicalJson {
             if (p.getDiscoverUnknown() != null) {
                 n.put("discoverUnknown", p.getDiscoverUnknown());
             }
+            duration(n, "ephemeralLifetime", p.getEphemeralLifetimeMs());
             if (p.getOccurredAt() != null) {
                 n.put("occurredAt", iso(p.getOccurredAt()));
+            }
+            if (p.getEffectiveFrom() != null) {
+                n.put("effectiveFrom", iso(p.getEffectiveFrom()));
             }
         } else {
             throw new IllegalArgumentException("not an input event: " + (value == null ? "null" : value.getClass().getName()));

@@ -18,15 +18,7 @@ public final class Simulator {
     public interface Sink {
         void accept(SimEvent event) throws Exception;
 
-        /**
-         * Called between a day's facts (policies, deployments, lifecycle) and its uses. A publisher flushes here:
-         * a producer sends batches of different partitions in any order, so without it a use can reach the broker
-         * before its token's ISSUED or REVOKED of the same day, and be judged without it.
-         */
-        default void factsDone(int day) throws Exception {
-        }
-
-        /** Called after each simulated day, with the number of days done (the CLI waits for the pipeline here). */
+        /** Called after each simulated day, with the number of days done (for progress). */
         default void endOfDay(int daysDone, int days) throws Exception {
         }
     }
@@ -56,12 +48,8 @@ public final class Simulator {
         DayGenerator generator = new DayGenerator(plan);
         for (int d = 0; d < config.days(); d++) {
             DayGenerator.Day day = generator.day(d);
-            judge(oracle, day);
-            for (SimEvent e : day.facts()) {
-                sink.accept(e);
-            }
-            sink.factsDone(d);
-            for (SimEvent e : day.uses()) {
+            // Published as the oracle sees it, in event-time order: what a gateway live or a sorted backfill delivers.
+            for (SimEvent e : judge(oracle, day)) {
                 sink.accept(e);
             }
             sink.endOfDay(d + 1, config.days());
@@ -70,8 +58,12 @@ public final class Simulator {
         return new TruthBuilder(plan, oracle).build();
     }
 
-    /** The oracle sees the day in event-time order (lifecycle before a use at the same time; they never coincide). */
-    private static void judge(EventOracle oracle, DayGenerator.Day day) {
+    /**
+     * The oracle sees the day in event-time order (lifecycle before a use at the same time; they never coincide);
+     * returns the day in that order. Policies and deployments have no use at their time, so the stable sort keeps
+     * them ahead of what they govern.
+     */
+    private static List<SimEvent> judge(EventOracle oracle, DayGenerator.Day day) {
         List<SimEvent> all = new ArrayList<>(day.size());
         all.addAll(day.facts());
         all.addAll(day.uses());
@@ -84,5 +76,6 @@ public final class Simulator {
                 oracle.usage(u);
             }
         }
+        return all;
     }
 }

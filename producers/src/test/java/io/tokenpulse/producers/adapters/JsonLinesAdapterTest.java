@@ -163,7 +163,7 @@ class JsonLinesAdapterTest {
                 {"kind":"policy","tenant":"acme","unusedAfter":"P90D","scopeObservation":"P2W","maxLifetime":"P1DT12H",\
                 "expiryWarning":"P7D","replacementSla":"PT24H","sourceLearning":"PT168H","spikeFactor":10,"spikeMinCount":100,\
                 "probeThreshold":10,"probeWindow":"PT1M","alertCooldown":"PT1H","unknownGrace":"PT5M","discoverUnknown":true,\
-                "occurredAt":"2026-01-02T09:00:00Z"}""");
+                "ephemeralLifetime":"PT12H","occurredAt":"2026-01-02T09:00:00Z","effectiveFrom":"2026-02-01T00:00:00Z"}""");
         assertEquals(TopicDef.POLICIES, e.topic());
         assertEquals("acme", e.key());
         TokenPolicy p = assertInstanceOf(TokenPolicy.class, e.value());
@@ -180,7 +180,9 @@ class JsonLinesAdapterTest {
         assertEquals(3_600_000L, p.getAlertCooldownMs());
         assertEquals(300_000L, p.getUnknownGraceMs());
         assertTrue(p.getDiscoverUnknown());
+        assertEquals(Duration.ofHours(12).toMillis(), p.getEphemeralLifetimeMs());
         assertEquals(T, p.getOccurredAt());
+        assertEquals(java.time.Instant.parse("2026-02-01T00:00:00Z"), p.getEffectiveFrom());
     }
 
     @Test

@@ -8,7 +8,6 @@ import io.tokenpulse.app.time.LateRecords;
 import io.tokenpulse.app.time.TimeSettings;
 import io.tokenpulse.app.time.TimeSources;
 import io.tokenpulse.avro.IncidentTimeline;
-import io.tokenpulse.avro.TokenPolicy;
 import io.tokenpulse.avro.state.LinkKind;
 import io.tokenpulse.avro.state.MetricFact;
 import io.tokenpulse.avro.state.PolicyTimeline;
@@ -16,7 +15,6 @@ import io.tokenpulse.avro.state.TokenLink;
 import io.tokenpulse.avro.state.TokenState;
 import io.tokenpulse.avro.state.VersionInput;
 import io.tokenpulse.avro.state.VersionInputKind;
-import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.time.Duration;
 import org.apache.kafka.common.serialization.Serdes;
@@ -37,6 +35,7 @@ public final class DetectionTopology {
     public static final String TOKEN_PROCESSOR = "token-processor";
     public static final String VERSION_PROCESSOR = "version-processor";
     public static final String DEPLOYMENT_CLOCK = "deployment-clock";
+    public static final String POLICY_CLOCK = "policy-clock";
     /** Per-token lifecycle and activity, by tokenId. */
     public static final String TOKEN_STORE = "token-state";
     /** Deadlines by due time (see {@link DueIndex}). */
@@ -57,6 +56,7 @@ public final class DetectionTopology {
     public static final String VERSION_STORE = "version-bindings";
     public static final String VERSION_PROGRESS_STORE = "version-progress";
     public static final String DEPLOY_PROGRESS_STORE = "deployment-progress";
+    public static final String POLICY_PROGRESS_STORE = "policy-progress";
     /** Repartition topics (prefixed with the application id by Kafka Streams). */
     public static final String BINDINGS_REPARTITION = "token-bindings";
     public static final String DEPLOYMENTS_REPARTITION = "deployments-by-version";
@@ -75,11 +75,6 @@ public final class DetectionTopology {
         Broadcast<VersionInput> versionPartitions = new Broadcast<>(topics.keySerde().serializer(), false,
                 v -> v.getKind() == VersionInputKind.WATERMARK);
         Produced<String, TokenLink> toLinks = topics.links().produced("token-links-sink").withStreamPartitioner(linkPartitions);
-
-        // Policies reach every token task through the links topic, in the stream like any input (see PolicyTimeline).
-        inputs.policies().filter((tenant, p) -> tenant != null || p != null, Named.as("policies-with-tenant"))
-                .mapValues(DetectionTopology::policyLink, Named.as("policy-as-link"))
-                .to(topics.links().name(), topics.links().produced("policy-links-sink").withStreamPartitioner(linkPartitions));
 
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(TOKEN_STORE),
                 topics.keySerde(), topics.storeSerde(TokenState.class)));
@@ -105,6 +100,12 @@ public final class DetectionTopology {
                 Serdes.String(), Serdes.Long()));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DEPLOY_PROGRESS_STORE),
                 Serdes.String(), Serdes.Long()));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(POLICY_PROGRESS_STORE),
+                Serdes.String(), Serdes.Long()));
+
+        // Policies reach every token task through the links topic, in the stream like any input (see PolicyTimeline).
+        inputs.policies().process(() -> new PolicyClock(s.time()), Named.as(POLICY_CLOCK), POLICY_PROGRESS_STORE)
+                .to(topics.links().name(), topics.links().produced("policy-links-sink").withStreamPartitioner(linkPartitions));
 
         // Links carry their event time in the value: the topic uses LogAppendTime like every TokenPulse topic.
         KStream<String, TokenLink> links = builder.stream(topics.links().name(), topics.links().consumed("links-source")
@@ -137,16 +138,6 @@ public final class DetectionTopology {
                 .branch((k, v) -> v instanceof TokenOutput.Fact, Branched.withConsumer(f -> facts[0] = f
                         .mapValues(v -> ((TokenOutput.Fact) v).fact(), Named.as("fact-values")), "facts"));
         ReportTopology.addTo(builder, facts[0], incidents[0], topics, s.reportGrace(), s.sources());
-    }
-
-    /** A policy, or a tombstone (no policy: the key's tenant returns to the defaults). */
-    private static TokenLink policyLink(String key, TokenPolicy p) {
-        if (p == null) {
-            return TokenLink.newBuilder().setKind(LinkKind.POLICY).setTenant(key).setAt(Long.MIN_VALUE).setEventId("").build();
-        }
-        long from = p.getEffectiveFrom() == null ? Long.MIN_VALUE : p.getEffectiveFrom().toEpochMilli();
-        return TokenLink.newBuilder().setKind(LinkKind.POLICY).setTenant(p.getTenant()).setAt(from).setEventId("")
-                .setPolicy(ByteBuffer.wrap(AvroBinary.encode(p, 0))).build();
     }
 
     private static void routeAlerts(KStream<String, TokenOutput> alerts, Topics topics) {

@@ -128,6 +128,7 @@ public final class TokenProcessor implements Processor<String, TokenInput, Strin
     private void hold(String tokenId, TokenInput input, long at) {
         if (at <= judgedUpTo) {
             late.late();
+
             LOG.debug("late record for {} at {}, judged up to {}", tokenId, at, judgedUpTo);
             judge.judgingLate(true);
             judge.apply(tokenId, input);

@@ -19,6 +19,9 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * time since it arrived. A task that never said anything is not idle: it blocks, because it may be
  * a task that has not started yet, or one that crashed with records still to read.
  *
+ * <p>Some producers only hold time back, never carry it forward (see {@link TimeSources#capsOnly}): their promise
+ * caps the watermark while they are active and counts for nothing once they are idle.
+ *
  * <p>The watermark never goes back. Progress is kept in a store, so a restarted task resumes where it was; the
  * wall-clock parts (when a source was last heard) start afresh, so no source is idle right after a restart.
  */
@@ -31,6 +34,7 @@ public final class Progress {
 
     private final List<String> ownSources;
     private final Set<String> producers;
+    private final Set<String> caps;
     private final long latenessMs;
     private final long idleMs;
     private final KeyValueStore<String, Long> store;
@@ -40,7 +44,10 @@ public final class Progress {
     private final Map<String, Long> lastArrival = new HashMap<>();
     private final Map<String, Long> promised = new HashMap<>();
     private final Map<String, Boolean> producerIdle = new HashMap<>();
-    private final Map<String, Long> lastPromiseWall = new HashMap<>();
+    /** Wall time at which the input last came back from being all quiet (or the task started). */
+    private long resumedWall;
+    /** Wall time of the last own record or producer coming back: while recent, the input is not quiet. */
+    private long lastActivity = Long.MIN_VALUE;
     private long watermark = Long.MIN_VALUE;
     private long ownWatermark = Long.MIN_VALUE;
 
@@ -54,10 +61,12 @@ public final class Progress {
                     KeyValueStore<String, Long> store, long wallNow) {
         this.ownSources = List.copyOf(ownSources);
         this.producers = Set.copyOf(producers);
+        this.caps = producers.stream().filter(TimeSources::capsOnly).collect(java.util.stream.Collectors.toUnmodifiableSet());
         this.latenessMs = settings.lateness().toMillis();
         this.idleMs = settings.idleTimeout().toMillis();
         this.store = store;
         this.startedWall = wallNow;
+        this.resumedWall = wallNow;
         if (store != null) {
             try (KeyValueIterator<String, Long> it = store.all()) {
                 it.forEachRemaining(kv -> {
@@ -77,6 +86,7 @@ public final class Progress {
 
     /** A record of event time {@code eventTime} arrived on own partition {@code source}. */
     public void onRecord(String source, long eventTime, long wallNow) {
+        resumeIfQuiet(wallNow);
         lastArrival.put(source, wallNow);
         Long seen = maxSeen.get(source);
         if (seen == null || eventTime > seen) {
@@ -87,7 +97,9 @@ public final class Progress {
 
     /** Task {@code producer} promised that nothing it sends later is earlier than {@code at}. */
     public void onPromise(String producer, long at, boolean idle, long wallNow) {
-        lastPromiseWall.put(producer, wallNow);
+        if (!idle && Boolean.TRUE.equals(producerIdle.get(producer))) {
+            resumeIfQuiet(wallNow); // that task's input came back: ours may be about to, too
+        }
         producerIdle.put(producer, idle);
         Long before = promised.get(producer);
         if (before == null || at > before) {
@@ -125,16 +137,27 @@ public final class Progress {
         Sum s = new Sum();
         addOwn(s, wallNow);
         for (String p : producers) {
+            if (caps.contains(p)) {
+                continue;
+            }
             Long w = promised.get(p);
             if (w == null) {
                 s.active(Long.MIN_VALUE); // never heard from: it may still send anything
-            } else if (Boolean.TRUE.equals(producerIdle.get(p))) {
+            } else if (Boolean.TRUE.equals(producerIdle.get(p)) && !inGrace(wallNow)) {
                 s.idle(w);
             } else {
                 s.active(w);
             }
         }
         long w = s.value();
+        for (String p : caps) {
+            Long c = promised.get(p);
+            if (c == null) {
+                w = Long.MIN_VALUE;
+            } else if (!Boolean.TRUE.equals(producerIdle.get(p))) {
+                w = Math.min(w, c);
+            }
+        }
         if (w > watermark) {
             watermark = w;
             persist(WATERMARK, w);
@@ -147,7 +170,7 @@ public final class Progress {
         Sum s = new Sum();
         addOwn(s, wallNow);
         for (String p : producers) {
-            if (!Boolean.TRUE.equals(producerIdle.get(p)) || !promised.containsKey(p)) {
+            if (inGrace(wallNow) || !Boolean.TRUE.equals(producerIdle.get(p)) || !promised.containsKey(p)) {
                 s.active(Long.MIN_VALUE);
             }
         }
@@ -159,16 +182,35 @@ public final class Progress {
         return watermark;
     }
 
+    /**
+     * When input comes back after everything was quiet (a backfill starting, a live burst), every source gets a fresh
+     * {@code idleTimeout} to show up before it counts as idle again: the partitions of one backfill start within
+     * moments of each other, and the first to be read must not carry time past the others.
+     */
+    private void resumeIfQuiet(long wallNow) {
+        boolean quiet = lastActivity == Long.MIN_VALUE || wallNow - lastActivity >= idleMs;
+        if (quiet && wallNow - resumedWall >= idleMs) {
+            resumedWall = wallNow;
+        }
+        lastActivity = wallNow;
+    }
+
+    /** Within {@code idleTimeout} of the input coming back, nothing is idle. */
+    private boolean inGrace(long wallNow) {
+        return wallNow - resumedWall < idleMs;
+    }
+
     private void addOwn(Sum s, long wallNow) {
+        boolean grace = inGrace(wallNow);
         for (String source : ownSources) {
             long last = lastArrival.getOrDefault(source, startedWall);
             Long seen = maxSeen.get(source);
-            if (wallNow - last < idleMs) {
-                s.active(seen == null ? Long.MIN_VALUE : seen - latenessMs);
+            if (grace || wallNow - last < idleMs) {
+                s.active(seen == null || seen < Long.MIN_VALUE + latenessMs ? Long.MIN_VALUE : seen - latenessMs);
             } else if (seen != null) {
                 // Quiet: everything it sent is released, and event time is where it was at its last record plus the
                 // wall-clock time since (a live source's event time tracks the wall clock).
-                s.idle(seen + Math.max(0, wallNow - last));
+                s.idle(seen == Long.MIN_VALUE ? seen : seen + Math.max(0, wallNow - last));
             }
         }
     }

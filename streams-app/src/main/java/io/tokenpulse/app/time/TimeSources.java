@@ -16,30 +16,35 @@ public final class TimeSources {
     public static final String TOKEN = "token-";
     /** Deployment tasks: promise the deployments they relayed to the version processor. */
     public static final String DEPLOY = "deploy-";
+    /** Policy tasks: promise the policies they relayed to the token tasks. */
+    public static final String POLICY = "policy-";
     /** Version tasks: promise the version links they sent to the token tasks. */
     public static final String VERSION = "version-";
 
     private final AtomicInteger tokenPartitions = new AtomicInteger(1);
     private final AtomicInteger deploymentPartitions = new AtomicInteger(1);
+    private final AtomicInteger policyPartitions = new AtomicInteger(1);
     private final int versionPartitions;
 
     public TimeSources(int versionPartitions) {
         this.versionPartitions = positive(versionPartitions, "version partitions");
     }
 
-    public void expect(int tokenPartitions, int deploymentPartitions) {
+    public void expect(int tokenPartitions, int deploymentPartitions, int policyPartitions) {
         this.tokenPartitions.set(positive(tokenPartitions, "token partitions"));
         this.deploymentPartitions.set(positive(deploymentPartitions, "deployment partitions"));
+        this.policyPartitions.set(positive(policyPartitions, "policy partitions"));
     }
 
     public int tokenPartitions() {
         return tokenPartitions.get();
     }
 
-    /** The sources a token task waits for on its links partition: every token task and every version task. */
+    /** The sources a token task waits for on its links partition: every token, version and policy task. */
     public Set<String> ofTokenLinks() {
         Set<String> s = names(TOKEN, tokenPartitions.get());
         s.addAll(names(VERSION, versionPartitions));
+        s.addAll(names(POLICY, policyPartitions.get()));
         return s;
     }
 
@@ -53,6 +58,14 @@ public final class TimeSources {
     /** The sources the report processor waits for: every token task. */
     public Set<String> ofReports() {
         return names(TOKEN, tokenPartitions.get());
+    }
+
+    /**
+     * Whether a source's promises only cap the watermark: a policy task's time is an effectiveFrom, which says when a
+     * policy starts to judge, not how far event time has come, so it may hold time back but never move it on.
+     */
+    public static boolean capsOnly(String source) {
+        return source.startsWith(POLICY);
     }
 
     private static Set<String> names(String kind, int count) {

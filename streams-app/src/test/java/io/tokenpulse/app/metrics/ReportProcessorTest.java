@@ -53,7 +53,7 @@ class ReportProcessorTest {
     @Test
     void aWindowClosesOnlyWhenEveryTokenTaskIsPastItsEndPlusTheGrace() {
         long noon = NOON.toEpochMilli();
-        sources.expect(2, 1);
+        sources.expect(2, 1, 1);
         send(MetricFacts.watermark(0, noon));
         send(MetricFacts.alert("acme", null, "NEW_SOURCE", noon + 20 * MIN));
         // Partition 0 alone at 14:00: partition 1 has not said where it is, so nothing closes
