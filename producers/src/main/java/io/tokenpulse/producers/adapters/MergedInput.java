@@ -50,6 +50,7 @@ public final class MergedInput {
     private long totalResults;
     private int filesDone;
     private int unsortedFiles;
+    private volatile int scanning;
 
     /**
      * @param files    the files, in the order ties are broken (give them sorted: {@link InputFiles#expand})
@@ -94,11 +95,44 @@ public final class MergedInput {
             }
             FileInfo info = new FileInfo(f, n, first, last, inOrder);
             out.add(info);
+            scanning = out.size();
             totalResults += n;
             onFile.accept(info);
         }
         infos = List.copyOf(out);
         return infos;
+    }
+
+    /** Files scanned by the first pass so far. */
+    public int scannedFiles() {
+        return infos != null ? infos.size() : scanning;
+    }
+
+    /**
+     * Results of all files in the order given, one file after another, each naming its file: one pass, no merge.
+     * Lazy; one file open at a time.
+     */
+    public Stream<LineResult> inFileOrder() {
+        return files.stream().flatMap(f -> {
+            Cursor c = new Cursor(0, new FileInfo(f, 0, null, null, true));
+            Iterator<LineResult> it = new Iterator<>() {
+                @Override
+                public boolean hasNext() {
+                    return c.head != null || c.advance();
+                }
+
+                @Override
+                public LineResult next() {
+                    if (!hasNext()) {
+                        throw new NoSuchElementException();
+                    }
+                    LineResult r = c.head;
+                    c.head = null;
+                    return r;
+                }
+            };
+            return StreamSupport.stream(Spliterators.spliteratorUnknownSize(it, Spliterator.ORDERED), false).onClose(c::close);
+        });
     }
 
     /** Results of all files (after {@link #scan}) in event-time order, each naming its file; lazy. */
