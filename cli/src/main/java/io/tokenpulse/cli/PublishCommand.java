@@ -3,6 +3,7 @@ package io.tokenpulse.cli;
 import io.tokenpulse.app.config.AppConfig;
 import io.tokenpulse.producers.PublishJob;
 import io.tokenpulse.producers.adapters.CloudTrailAdapter;
+import io.tokenpulse.producers.adapters.GitHubAuditAdapter;
 import io.tokenpulse.producers.adapters.InputAdapter;
 import io.tokenpulse.producers.adapters.InputDecoding;
 import io.tokenpulse.producers.adapters.InputFiles;
@@ -52,6 +53,11 @@ import picocli.CommandLine.Spec;
                 + " (scope <operation>:<path>, \"permission denied\" is DENIED_SCOPE); response entries of successful token"
                 + " creates and logins issue, auth/token/renew* renew and auth/token/revoke-self|revoke-accessor revoke."
                 + " Token ids are the accessors as logged (hmac-sha256:...). Tenant: the namespace path, else its id, else root.",
+                "  github-audit GitHub organisation or enterprise audit log (streamed JSON, or REST API pages). An event with a"
+                + " token (token_id, else hashed_token) and a programmatic_access_type is a use (scope: the action, or METHOD"
+                + " route for api.request; outcome from status_code); personal_access_token.access_revoked/.destroy and"
+                + " oauth_access/oauth_authorization.destroy revoke; credential_revoked (a leak) is COMPROMISED and REVOKED;"
+                + " grants issue only when they state the expiry. Tenant: business, else org.",
                 "",
                 "Inputs: files and directories (read recursively, hidden entries skipped), or - for standard input. Gzip is"
                 + " told by its magic bytes, whatever the name. Every log format reads one record per line, records back"
@@ -70,7 +76,7 @@ import picocli.CommandLine.Spec;
 final class PublishCommand implements Callable<Integer> {
     /** The input formats; on the command line by {@link #toString()}: jsonl, cloudtrail, vault-audit. */
     enum Format {
-        jsonl, cloudtrail, vault_audit;
+        jsonl, cloudtrail, vault_audit, github_audit;
 
         @Override
         public String toString() {
@@ -136,7 +142,7 @@ final class PublishCommand implements Callable<Integer> {
     Boolean progress;
 
     @Option(names = "--tenant", paramLabel = "TENANT",
-            description = "cloudtrail and vault-audit only: the tenant of every event, instead of the AWS account or Vault namespace"
+            description = "Log formats only: the tenant of every event, instead of the AWS account or Vault namespace"
                     + " each record names (canonical JSON Lines carry their own tenant).")
     String tenant;
 
@@ -163,13 +169,15 @@ final class PublishCommand implements Callable<Integer> {
     InputAdapter adapter(InputLimits limits) {
         if (tenant != null && format == Format.jsonl) {
             throw new CommandLine.ParameterException(spec.commandLine(),
-                    "--tenant applies to cloudtrail and vault-audit; canonical JSON Lines name the tenant in every line");
+                    "--tenant applies to cloudtrail and vault-audit, github-audit and the inventory formats; canonical JSON Lines name the tenant in every line");
         }
         switch (format) {
             case cloudtrail:
                 return new CloudTrailAdapter(tenant, limits);
             case vault_audit:
                 return new VaultAuditAdapter(tenant, limits);
+            case github_audit:
+                return new GitHubAuditAdapter(tenant, limits);
             default:
                 return new JsonLinesAdapter(limits);
         }
