@@ -7,6 +7,7 @@ import io.tokenpulse.producers.adapters.GitHubAuditAdapter;
 import io.tokenpulse.producers.adapters.InputAdapter;
 import io.tokenpulse.producers.adapters.InputDecoding;
 import io.tokenpulse.producers.adapters.InputFiles;
+import io.tokenpulse.producers.adapters.InventoryAdapter;
 import io.tokenpulse.producers.adapters.InputLimits;
 import io.tokenpulse.producers.adapters.LineResult;
 import io.tokenpulse.producers.adapters.MergedInput;
@@ -59,6 +60,15 @@ import picocli.CommandLine.Spec;
                 + " oauth_access/oauth_authorization.destroy revoke; credential_revoked (a leak) is COMPROMISED and REVOKED;"
                 + " grants issue only when they state the expiry. Tenant: business, else org.",
                 "",
+                "Inventory (tokens that exist before the logs begin, as lifecycle events; ids derived from the listing, so a"
+                + " re-import changes nothing):",
+                "  aws-iam-keys   aws iam list-access-keys output: ISSUED at CreateDate, never expiring; Inactive keys also"
+                + " REVOKED. aws iam list-users output earlier in the same input gives the user's ARN (principal) and the"
+                + " account (tenant); else pass --tenant. The credential report CSV names no key ids and is refused.",
+                "  github-tokens  GET /orgs/{org}/personal-access-tokens (fine-grained: ISSUED at access_granted_at, expiring at"
+                + " token_expires_at) and GET /orgs/{org}/credential-authorizations (classic: ISSUED at"
+                + " credential_authorized_at, expiring at authorized_credential_expires_at). --tenant is required.",
+                "",
                 "Inputs: files and directories (read recursively, hidden entries skipped), or - for standard input. Gzip is"
                 + " told by its magic bytes, whatever the name. Every log format reads one record per line, records back"
                 + " to back, pretty-printed records and JSON arrays; cloudtrail also reads S3 delivery files, lookup-events"
@@ -76,7 +86,7 @@ import picocli.CommandLine.Spec;
 final class PublishCommand implements Callable<Integer> {
     /** The input formats; on the command line by {@link #toString()}: jsonl, cloudtrail, vault-audit. */
     enum Format {
-        jsonl, cloudtrail, vault_audit, github_audit;
+        jsonl, cloudtrail, vault_audit, github_audit, aws_iam_keys, github_tokens;
 
         @Override
         public String toString() {
@@ -178,6 +188,10 @@ final class PublishCommand implements Callable<Integer> {
                 return new VaultAuditAdapter(tenant, limits);
             case github_audit:
                 return new GitHubAuditAdapter(tenant, limits);
+            case aws_iam_keys:
+                return new InventoryAdapter(InventoryAdapter.Kind.AWS_IAM_KEYS, tenant, limits);
+            case github_tokens:
+                return new InventoryAdapter(InventoryAdapter.Kind.GITHUB_TOKENS, tenant, limits);
             default:
                 return new JsonLinesAdapter(limits);
         }
