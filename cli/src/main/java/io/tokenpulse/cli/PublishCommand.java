@@ -12,6 +12,7 @@ import io.tokenpulse.producers.adapters.InputLimits;
 import io.tokenpulse.producers.adapters.LineResult;
 import io.tokenpulse.producers.adapters.MergedInput;
 import io.tokenpulse.producers.adapters.JsonLinesAdapter;
+import io.tokenpulse.producers.adapters.KubernetesAuditAdapter;
 import io.tokenpulse.producers.adapters.ParseReport;
 import io.tokenpulse.producers.adapters.VaultAuditAdapter;
 import io.tokenpulse.producers.sdk.TokenPulsePublisher;
@@ -59,6 +60,11 @@ import picocli.CommandLine.Spec;
                 + " route for api.request; outcome from status_code); personal_access_token.access_revoked/.destroy and"
                 + " oauth_access/oauth_authorization.destroy revoke; credential_revoked (a leak) is COMPROMISED and REVOKED;"
                 + " grants issue only when they state the expiry. Tenant: business, else org.",
+                "  k8s-audit    Kubernetes API server audit events (log backend lines, or webhook EventList). A request whose"
+                + " user.extra carries authentication.kubernetes.io/credential-id is a use of that bound token (scope"
+                + " <verb>:<resource>); a TokenRequest with issued-credential-id issues it with its expiry; deleting the pod"
+                + " or secret a token is bound to revokes it. Only ResponseComplete events count. Tenant: --tenant, else"
+                + " kubernetes.",
                 "",
                 "Inventory (tokens that exist before the logs begin, as lifecycle events; ids derived from the listing, so a"
                 + " re-import changes nothing):",
@@ -86,7 +92,7 @@ import picocli.CommandLine.Spec;
 final class PublishCommand implements Callable<Integer> {
     /** The input formats; on the command line by {@link #toString()}: jsonl, cloudtrail, vault-audit. */
     enum Format {
-        jsonl, cloudtrail, vault_audit, github_audit, aws_iam_keys, github_tokens;
+        jsonl, cloudtrail, vault_audit, github_audit, k8s_audit, aws_iam_keys, github_tokens;
 
         @Override
         public String toString() {
@@ -188,6 +194,8 @@ final class PublishCommand implements Callable<Integer> {
                 return new VaultAuditAdapter(tenant, limits);
             case github_audit:
                 return new GitHubAuditAdapter(tenant, limits);
+            case k8s_audit:
+                return new KubernetesAuditAdapter(tenant, limits);
             case aws_iam_keys:
                 return new InventoryAdapter(InventoryAdapter.Kind.AWS_IAM_KEYS, tenant, limits);
             case github_tokens:
