@@ -260,7 +260,7 @@ final class JsonRecords extends ResultIterator {
                     truncation = "the record breaks off where another one starts on line " + line;
                     return Outcome.TRUNCATED;
                 }
-                if (depth == 1 && c == '[' && detectEnvelope && envelopes.contains(lastName)) {
+                if (depth == 1 && c == '[' && detectEnvelope && lastName != null && envelopes.contains(lastName)) {
                     envelopeName = lastName;
                     text.setLength(0);
                     return Outcome.ENVELOPE;
