@@ -48,4 +48,36 @@ class PublishLogsIT {
         assertTrue(run.err.contains("rejected line 14: auth/token/revoke"), run.toString());
         assertTrue(run.out.contains("        1  response entry (its use came from the request entry)"), run.toString());
     }
+
+    @Test
+    void aDirectoryOfRealCloudTrailIsPublishedWholeInEventTimeOrder() {
+        Path stratus = Path.of("..", "..", "shared", "datasets", "stratus-red-team-detonation-logs").toAbsolutePath().normalize();
+        org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.isDirectory(stratus),
+                "skipped: the shared dataset is not at " + stratus + " (check out shared/ beside the repository)");
+        StackApp stackApp = new StackApp(STACK, "publish-stratus", dir.resolve("state"));
+        CliRun run = stackApp.cli("publish", "--format", "cloudtrail", "--progress", stratus.toString());
+        assertEquals(0, run.exitCode, run.toString());
+        assertTrue(run.out.contains("Published 320, rejected 0, failed to send 0 (320 records from 35 files"), run.toString());
+        assertTrue(run.out.contains("        1  no userIdentity.accessKeyId (userIdentity.type IAMUser)"), run.toString());
+        assertTrue(run.err.isEmpty() || run.err.lines().allMatch(l -> l.startsWith("... ")), run.toString());
+    }
+
+    @Test
+    void filesAndFoldersTogetherAndOneBadFileDoesNotStopTheOthers() throws Exception {
+        Path tree = dir.resolve("AWSLogs/111122223333/CloudTrail/us-east-2/2026/03/02");
+        java.nio.file.Files.createDirectories(tree);
+        java.nio.file.Files.copy(FIXTURES.resolve("cloudtrail/delivery-gzipped.json.gz"), tree.resolve("a.json.gz"));
+        java.nio.file.Files.writeString(tree.resolve("b.json"), "{\"Records\":[{\"eventTime\": nope}]}");
+        java.nio.file.Files.writeString(dir.resolve("AWSLogs/.DS_Store"), "junk that is never read");
+        StackApp stackApp = new StackApp(STACK, "publish-tree", dir.resolve("state"));
+        CliRun run = stackApp.cli("publish", "--format", "cloudtrail", "--quiet", dir.resolve("AWSLogs").toString(),
+                FIXTURES.resolve("cloudtrail/delivery.json").toString());
+        assertEquals(2, run.exitCode, run.toString());
+        assertTrue(run.out.contains("Published 6, rejected 1, failed to send 0 (7 records from 3 files"), run.toString());
+        assertTrue(run.out.contains("        1  not-json"), run.toString());
+
+        CliRun both = stackApp.cli("publish", "--format", "cloudtrail", "-", FIXTURES.resolve("cloudtrail/delivery.json").toString());
+        assertEquals(2, both.exitCode, both.toString());
+        assertTrue(both.err.contains("- (standard input) cannot be read together with files"), both.toString());
+    }
 }

@@ -38,6 +38,8 @@ public final class PublishJob {
 
     /** How many rejections and send failures the summary keeps in full (all are counted). */
     public static final int KEPT_PROBLEMS = 1000;
+    /** How many distinct rejection codes are counted apart; the rest count as {@code other}. */
+    public static final int MAX_REASON_CODES = 64;
     /** How long, after the final flush, the job waits for outstanding acknowledgements. */
     public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofMinutes(3);
 
@@ -161,7 +163,10 @@ public final class PublishJob {
             read++;
             if (line instanceof LineResult.Rejected rej) {
                 rejected++;
-                rejectedByReason.merge(rej.code(), 1L, Long::sum);
+                // Codes are the adapters' fixed words, but bounded anyway: a counter map never grows with the input.
+                String code = rejectedByReason.containsKey(rej.code()) || rejectedByReason.size() < MAX_REASON_CODES - 1
+                        ? rej.code() : "other";
+                rejectedByReason.merge(code, 1L, Long::sum);
                 if (rejections.size() < KEPT_PROBLEMS) {
                     rejections.add(rej);
                 }
@@ -196,7 +201,7 @@ public final class PublishJob {
                 published++;
             } else {
                 failed++;
-                keepFailure("line " + lineNumber + ": " + describe(error));
+                keepFailure("line " + lineNumber + ": " + io.tokenpulse.producers.adapters.Sanitizer.reason(describe(error)));
             }
             if (inFlight == 0) {
                 notifyAll();

@@ -16,6 +16,22 @@ public record CanonicalEvent(TopicDef topic, String key, SpecificRecord value) {
         Objects.requireNonNull(value, "value");
     }
 
+    /**
+     * The event time ({@code occurredAt}) in epoch millis, or null when the record has none (a policy without
+     * {@code occurredAt}): what multi-file input is merged by.
+     */
+    public Long eventTimeMillis() {
+        var field = value.getSchema().getField("occurredAt");
+        if (field == null) {
+            return null;
+        }
+        Object v = value.get(field.pos());
+        if (v instanceof java.time.Instant i) {
+            return i.toEpochMilli();
+        }
+        return v instanceof Long l ? l : null;
+    }
+
     /** The deployments topic's key for a version of a tenant's service. */
     public static String deploymentKey(String tenant, String service, String version) {
         return io.tokenpulse.schemas.Keys.deployment(tenant, service, version);

@@ -2,33 +2,37 @@ package io.tokenpulse.producers.adapters;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import java.io.BufferedReader;
-import java.io.IOException;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.Reader;
-import java.util.regex.Pattern;
+import java.util.Set;
 import java.util.stream.Stream;
 
 /**
- * AWS CloudTrail logs ({@code publish --format cloudtrail}), in either shape they come in:
+ * AWS CloudTrail logs ({@code publish --format cloudtrail}), in every shape a user has them:
  * <ul>
- *   <li>a delivery file as CloudTrail writes it to S3, {@code {"Records":[...]}} (several may follow each other,
- *   as {@code zcat *.json.gz} gives), read as a stream so a large file is never held whole;</li>
- *   <li>JSON Lines of event records, one per line (what CloudTrail Lake exports and most log shippers write); a
- *   line may also hold a whole one-line delivery file.</li>
+ *   <li>S3 delivery files, {@code {"Records":[...]}}, one or several in a row ({@code zcat *.json.gz}), streamed one
+ *   record at a time;</li>
+ *   <li>{@code aws cloudtrail lookup-events} output, {@code {"Events":[{"CloudTrailEvent":"<the record as a JSON
+ *   string>"}, ...]}}: the string is parsed as the record;</li>
+ *   <li>CloudTrail Lake {@code get-query-results} output, {@code {"QueryResultRows":[[{"eventID":"..."},
+ *   {"eventTime":"..."}, ...], ...]}}: each row's one-member objects are put together into a record; a column named
+ *   with dots ({@code userIdentity.accessKeyId}) lands at that path, and a value that is itself JSON text is read;</li>
+ *   <li>event records one per line (JSON Lines), back to back, pretty-printed, or as a JSON array (Stratus Red Team,
+ *   {@code jq -s}, SIEM exports).</li>
  * </ul>
- * The shape is told from the first object's first member. Gzip is detected by {@link InputDecoding}.
+ * {@link JsonRecords} cuts the input into records; gzip is detected by {@link InputDecoding}.
  *
- * <p>Records become events as {@link CloudTrailRecordMapper} says. Positions: the line a record starts on;
- * reasons name the record within a delivery file ({@code Records[17]}). In a delivery file, JSON that stops
- * parsing ends the file (a streaming parser cannot find the next record after a syntax error): the records
- * before it all go through, and one rejection says where and why the rest was not read.
+ * <p>Records become events as {@link CloudTrailRecordMapper} says. Positions: the line a record starts on; reasons
+ * name the record within its envelope or array ({@code Records[17]}).
  */
 public final class CloudTrailAdapter implements InputAdapter {
     private static final ObjectMapper JSON = JsonMapper.builder().build();
-    private static final int PEEK = 1 << 16;
-    private static final Pattern DELIVERY_FILE = Pattern.compile("\\A\\uFEFF?\\s*\\{\\s*\"Records\"\\s*:");
+    private static final Set<String> ENVELOPES = Set.of("Records", "Events", "QueryResultRows");
 
     private final String tenantOverride;
+    private final InputLimits limits;
     private final ParseReport report = new ParseReport();
 
     /** Tenant of each record: its recipientAccountId, or else its userIdentity.accountId. */
@@ -38,49 +42,83 @@ public final class CloudTrailAdapter implements InputAdapter {
 
     /** @param tenantOverride the tenant of every event, instead of the record's account; null keeps the account */
     public CloudTrailAdapter(String tenantOverride) {
+        this(tenantOverride, InputLimits.DEFAULTS);
+    }
+
+    public CloudTrailAdapter(String tenantOverride, InputLimits limits) {
         this.tenantOverride = tenantOverride == null || tenantOverride.isBlank() ? null : tenantOverride;
+        this.limits = limits;
     }
 
     @Override
     public Stream<LineResult> parse(Reader input) {
         report.clear();
-        BufferedReader reader = input instanceof BufferedReader b ? b : new BufferedReader(input, PEEK);
         CloudTrailRecordMapper mapper = new CloudTrailRecordMapper(tenantOverride, report);
-        boolean deliveryFile;
-        try {
-            deliveryFile = startsLikeDeliveryFile(reader);
-        } catch (IOException e) {
-            return Stream.of(JsonLineRecords.unreadable(0, e));
+        return new JsonRecords(input, JSON, ENVELOPES, limits, (node, line, where, out) -> {
+            JsonNode rec = unwrap(node, line, where, out);
+            if (rec != null) {
+                mapper.map(rec, line, where, out);
+            }
+        }).stream();
+    }
+
+    /** The event record inside a lookup-events entry or a Lake row; the node itself otherwise; null after a rejection. */
+    private JsonNode unwrap(JsonNode node, long line, String where, java.util.Deque<LineResult> out) {
+        if (node.isObject() && node.has("CloudTrailEvent")) {
+            JsonNode inner = node.get("CloudTrailEvent");
+            if (!inner.isTextual()) {
+                out.add(new LineResult.Rejected(line, Nodes.prefix(where) + "CloudTrailEvent is not a string holding the record", "not-json"));
+                return null;
+            }
+            try {
+                return JSON.readTree(inner.asText());
+            } catch (JsonProcessingException e) {
+                out.add(new LineResult.Rejected(line, Nodes.prefix(where) + "CloudTrailEvent is not valid JSON: " + Nodes.safeMessage(e), "not-json"));
+                return null;
+            }
         }
-        ResultIterator it = deliveryFile ? new CloudTrailDeliveryRecords(reader, JSON, mapper)
-                : new JsonLineRecords(reader, JSON, (node, line, where, out) -> {
-                    // A line holding a whole delivery file (one-line S3 objects concatenated with newlines).
-                    if (node.isObject() && node.size() == 1 && node.has("Records") && node.get("Records").isArray()) {
-                        int i = 0;
-                        for (var rec : node.get("Records")) {
-                            mapper.map(rec, line, Nodes.prefix(where) + "Records[" + i++ + "]", out);
-                        }
-                    } else {
-                        mapper.map(node, line, where, out);
-                    }
-                });
-        return it.stream();
+        if (node.isArray()) {
+            return lakeRow(node);
+        }
+        return node;
+    }
+
+    /** A CloudTrail Lake result row: one-member objects, put together; dotted names nest, JSON text values are read. */
+    private static JsonNode lakeRow(JsonNode row) {
+        ObjectNode rec = JSON.createObjectNode();
+        for (JsonNode cell : row) {
+            if (!cell.isObject()) {
+                continue;
+            }
+            cell.fields().forEachRemaining(f -> {
+                String[] path = f.getKey().split("\\.");
+                ObjectNode at = rec;
+                for (int i = 0; i < path.length - 1; i++) {
+                    JsonNode next = at.get(path[i]);
+                    at = next instanceof ObjectNode o ? o : at.putObject(path[i]);
+                }
+                at.set(path[path.length - 1], cellValue(f.getValue()));
+            });
+        }
+        return rec;
+    }
+
+    private static JsonNode cellValue(JsonNode v) {
+        if (v.isTextual()) {
+            String t = v.asText().strip();
+            if (t.startsWith("{") || t.startsWith("[")) {
+                try {
+                    return JSON.readTree(t);
+                } catch (JsonProcessingException e) {
+                    return v; // text that only looks like JSON stays text
+                }
+            }
+        }
+        return v;
     }
 
     @Override
     public ParseReport report() {
         return report;
-    }
-
-    private static boolean startsLikeDeliveryFile(BufferedReader reader) throws IOException {
-        reader.mark(PEEK);
-        char[] buf = new char[PEEK];
-        int n = 0;
-        int r;
-        while (n < buf.length && (r = reader.read(buf, n, buf.length - n)) > 0) {
-            n += r;
-        }
-        reader.reset();
-        return DELIVERY_FILE.matcher(new String(buf, 0, n)).find();
     }
 }

@@ -32,7 +32,7 @@ import java.util.regex.Pattern;
  * <p>Only ids are read from credentials: {@code secretAccessKey} and {@code sessionToken} are never touched, and
  * every key id passes {@link SecretGuard} before it becomes a tokenId.
  */
-final class CloudTrailRecordMapper implements JsonLineRecords.RecordMapper {
+final class CloudTrailRecordMapper implements JsonRecords.RecordMapper {
     static final String ISSUER_IAM = "aws-iam";
     static final String ISSUER_STS = "aws-sts";
 

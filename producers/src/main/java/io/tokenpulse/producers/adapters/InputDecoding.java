@@ -21,18 +21,32 @@ public final class InputDecoding {
      * named {@code .gz} that is not gzip is read as it is. Concatenated gzip members (cat a.gz b.gz) are all read.
      */
     public static Reader reader(InputStream in) throws IOException {
-        return new InputStreamReader(decompressed(in), StandardCharsets.UTF_8);
+        return reader(in, InputLimits.DEFAULTS);
     }
 
-    /** {@code in}, gunzipped when it starts with the gzip magic bytes. */
+    /** As {@link #reader(InputStream)}, inflating gzip no further than {@code limits} allow. */
+    public static Reader reader(InputStream in, InputLimits limits) throws IOException {
+        return new InputStreamReader(decompressed(in, limits), StandardCharsets.UTF_8);
+    }
+
+    /** {@code in}, gunzipped when it starts with the gzip magic bytes, within the default caps. */
     public static InputStream decompressed(InputStream in) throws IOException {
+        return decompressed(in, InputLimits.DEFAULTS);
+    }
+
+    /**
+     * {@code in}, gunzipped when it starts with the gzip magic bytes. The inflated stream fails with
+     * {@link InputLimits.InflateLimitException} once it passes the inflated size or the inflate ratio of {@code limits}.
+     */
+    public static InputStream decompressed(InputStream in, InputLimits limits) throws IOException {
         BufferedInputStream buffered = in instanceof BufferedInputStream b ? b : new BufferedInputStream(in, BUFFER);
         buffered.mark(2);
         int b0 = buffered.read();
         int b1 = buffered.read();
         buffered.reset();
         if (b0 == 0x1f && b1 == 0x8b) {
-            return new GZIPInputStream(buffered, BUFFER);
+            InputLimits.Counting compressed = new InputLimits.Counting(buffered);
+            return limits.new Capped(new GZIPInputStream(compressed, BUFFER), compressed);
         }
         return buffered;
     }

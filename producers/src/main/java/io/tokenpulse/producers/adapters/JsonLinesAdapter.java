@@ -16,10 +16,8 @@ import io.tokenpulse.avro.UsageOutcome;
 import io.tokenpulse.producers.sdk.SecretGuard;
 import io.tokenpulse.producers.sdk.SecretRejectedException;
 import io.tokenpulse.schemas.TopicDef;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.Reader;
-import java.io.UncheckedIOException;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
@@ -51,29 +49,56 @@ public final class JsonLinesAdapter implements InputAdapter {
 
     /**
      * Results of every non-blank, non-comment line, in order, numbered by physical line (1-based, skipped
-     * lines counted). Lazy: one line is held at a time. A read error surfaces as UncheckedIOException.
-     * The caller closes the reader.
+     * lines counted). Lazy: one line is held at a time, and never more than the line cap of it. A read error ends
+     * the input with one rejection after every line before it. The caller closes the reader.
      */
+    private final InputLimits limits;
+
+    public JsonLinesAdapter() {
+        this(InputLimits.DEFAULTS);
+    }
+
+    /** @param limits {@link InputLimits#maxRecordChars()} caps a line: a longer one is rejected without being held */
+    public JsonLinesAdapter(InputLimits limits) {
+        this.limits = limits;
+    }
+
     @Override
     public Stream<LineResult> parse(Reader input) {
-        BufferedReader reader = input instanceof BufferedReader b ? b : new BufferedReader(input, 1 << 16);
+        BoundedLines reader = new BoundedLines(input, limits.maxRecordChars());
         Iterator<LineResult> it = new Iterator<>() {
             private long lineNumber;
             private LineResult next;
+            private boolean ended;
 
             @Override
             public boolean hasNext() {
                 while (next == null) {
-                    String line;
-                    try {
-                        line = reader.readLine();
-                    } catch (IOException e) {
-                        throw new UncheckedIOException("cannot read line " + (lineNumber + 1), e);
+                    if (ended) {
+                        return false;
                     }
-                    if (line == null) {
+                    BoundedLines.Line read;
+                    try {
+                        read = reader.next();
+                    } catch (InputLimits.InflateLimitException e) {
+                        ended = true;
+                        next = new LineResult.Rejected(lineNumber + 1, e.getMessage() + "; everything before it was read", "inflate-limit");
+                        return true;
+                    } catch (IOException e) {
+                        ended = true;
+                        next = JsonRecords.unreadable(lineNumber, e);
+                        return true;
+                    }
+                    if (read == null) {
                         return false;
                     }
                     lineNumber++;
+                    if (read.tooLong()) {
+                        next = new LineResult.Rejected(lineNumber, "line too long: " + read.length() + " characters, more than the "
+                                + limits.maxRecordChars() + " allowed (--max-record-size); skipped", "line-too-long");
+                        return true;
+                    }
+                    String line = read.text();
                     if (lineNumber == 1 && !line.isEmpty() && line.charAt(0) == BOM) {
                         line = line.substring(1);
                     }

@@ -13,30 +13,53 @@ import java.util.Objects;
 public sealed interface LineResult {
     long lineNumber();
 
-    record Accepted(long lineNumber, CanonicalEvent event) implements LineResult {
+    /** Where the record came from (a file path) when several inputs are read; null for a single input. */
+    String source();
+
+    record Accepted(long lineNumber, CanonicalEvent event, String source) implements LineResult {
+        public Accepted(long lineNumber, CanonicalEvent event) {
+            this(lineNumber, event, null);
+        }
+
+        /** This result, from {@code source}. */
+        public Accepted from(String source) {
+            return new Accepted(lineNumber, event, source);
+        }
     }
 
     /**
-     * @param reason a sentence for a person; never holds a raw secret
+     * @param reason a sentence for a person; passed through {@link Sanitizer} here, so that no rejection path can
+     *               print a secret or a control character from its input, whatever it quotes
      * @param code   a short, stable reason class ({@code not-json}, {@code truncated}, ...) by which rejections are
      *               counted; {@link #INVALID} for a line that fails validation in its own way
+     * @param source the file the record came from, or null
      */
-    record Rejected(long lineNumber, String reason, String code) implements LineResult {
+    record Rejected(long lineNumber, String reason, String code, String source) implements LineResult {
         /** The code of the canonical JSON Lines rejections, whose reasons are as varied as the lines. */
         public static final String INVALID = "invalid";
 
         public Rejected {
-            Objects.requireNonNull(reason, "reason");
-            Objects.requireNonNull(code, "code");
+            reason = Sanitizer.reason(Objects.requireNonNull(reason, "reason"));
+            code = Sanitizer.key(Objects.requireNonNull(code, "code"));
+            source = source == null ? null : Sanitizer.key(source);
+        }
+
+        public Rejected(long lineNumber, String reason, String code) {
+            this(lineNumber, reason, code, null);
         }
 
         public Rejected(long lineNumber, String reason) {
             this(lineNumber, reason, INVALID);
         }
 
+        /** This rejection, from {@code source}. */
+        public Rejected from(String source) {
+            return new Rejected(lineNumber, reason, code, source);
+        }
+
         @Override
         public String toString() {
-            return "line " + lineNumber + ": " + reason;
+            return (source == null ? "" : source + " ") + "line " + lineNumber + ": " + reason;
         }
     }
 }

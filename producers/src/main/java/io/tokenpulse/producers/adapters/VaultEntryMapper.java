@@ -35,7 +35,7 @@ import java.util.regex.Pattern;
  * the same HMAC in {@code auth.accessor} and in a request's {@code data.accessor}, so uses and lifecycle of one
  * token agree. Client tokens, even HMAC'd, are never read.
  */
-final class VaultEntryMapper implements JsonLineRecords.RecordMapper {
+final class VaultEntryMapper implements JsonRecords.RecordMapper {
     static final String ISSUER = "vault";
     private static final String TOKEN_PATHS = "auth/token/";
     // An accessor as written: raw (24 characters) or hmac-sha256:<64 hex>. Nothing blank, no spaces or control characters.

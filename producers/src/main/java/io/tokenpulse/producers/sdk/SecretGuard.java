@@ -30,6 +30,10 @@ public final class SecretGuard {
             new Rule(SecretKind.GITHUB_TOKEN, Pattern.compile(START + "(gh[pousr]_)[A-Za-z0-9_]+")),
             new Rule(SecretKind.GITLAB_TOKEN, Pattern.compile(START + "glpat-[A-Za-z0-9_-]+")),
             new Rule(SecretKind.SLACK_TOKEN, Pattern.compile(START + "(xox[abprs]-)[A-Za-z0-9-]+")),
+            // Vault 1.10+ service, batch and recovery tokens (hvs./hvb./hvr. and a long base62 body); an accessor has
+            // no prefix. Before 1.10: s./b./r. and exactly 24 base62 characters.
+            new Rule(SecretKind.VAULT_TOKEN, Pattern.compile(START + "(hv[sbr]\\.)[A-Za-z0-9_-]{24,}")),
+            new Rule(SecretKind.VAULT_TOKEN, Pattern.compile("(?<![A-Za-z0-9._-])([sbr]\\.)[A-Za-z0-9]{24}(?![A-Za-z0-9])")),
             new Rule(SecretKind.STRIPE_SECRET_KEY, Pattern.compile(START + "[sr]k_live_[A-Za-z0-9]+")),
             // header.payload.signature; the signature may be empty for alg=none tokens.
             new Rule(SecretKind.JWT, Pattern.compile(START + "eyJ[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]*")));
@@ -65,6 +69,43 @@ public final class SecretGuard {
     /** The kind of secret {@code value} looks like, if any. */
     public static Optional<SecretKind> detect(String value) {
         return value == null ? Optional.empty() : find(value).map(Finding::kind);
+    }
+
+    /**
+     * {@code text} with every secret-shaped run replaced by its redacted form ({@code ghp_****}, {@code ****(40 chars)}):
+     * for free text that is printed or logged (a rejection reason that quotes its input), where refusing is not an option.
+     */
+    public static String redactAll(String text) {
+        if (text == null) {
+            return null;
+        }
+        String out = text;
+        for (Rule rule : RULES) {
+            Matcher m = rule.pattern().matcher(out);
+            if (m.find()) {
+                StringBuilder sb = new StringBuilder();
+                do {
+                    String redacted = m.groupCount() >= 1 ? m.group(1) + "****" : rule.kind().redacted();
+                    m.appendReplacement(sb, Matcher.quoteReplacement(redacted));
+                } while (m.find());
+                m.appendTail(sb);
+                out = sb.toString();
+            }
+        }
+        Matcher m = BASE64_40.matcher(out);
+        StringBuilder sb = new StringBuilder();
+        boolean changed = false;
+        while (m.find()) {
+            if (isRandomLooking(m.group())) {
+                m.appendReplacement(sb, Matcher.quoteReplacement(SecretKind.AWS_SECRET_ACCESS_KEY.redacted()));
+                changed = true;
+            }
+        }
+        if (!changed) {
+            return out;
+        }
+        m.appendTail(sb);
+        return sb.toString();
     }
 
     private record Finding(SecretKind kind, String redacted) {

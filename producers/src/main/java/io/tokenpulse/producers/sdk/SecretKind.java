@@ -12,6 +12,7 @@ public enum SecretKind {
     STRIPE_SECRET_KEY("Stripe secret key", "sk_live_****"),
     AWS_SECRET_ACCESS_KEY("AWS secret access key", "****(40 chars)"),
     JWT("JSON Web Token", "eyJ****"),
+    VAULT_TOKEN("HashiCorp Vault token", "hvs.****"),
     PEM_PRIVATE_KEY("PEM private key", "-----BEGIN ... PRIVATE KEY-----");
 
     private final String description;

@@ -74,17 +74,6 @@ class AdapterPartsTest {
         }
     }
 
-    @Test
-    void theSplitterCutsObjectsAndKeepsGarbageAndTruncationApart() {
-        List<JsonObjectSplitter.Segment> s = JsonObjectSplitter.split(" {\"a\":\"}{\\\"\"} x {\"b\":[{}]}{\"c\":");
-        assertEquals(List.of(
-                new JsonObjectSplitter.Segment(JsonObjectSplitter.Kind.OBJECT, "{\"a\":\"}{\\\"\"}"),
-                new JsonObjectSplitter.Segment(JsonObjectSplitter.Kind.GARBAGE, "x"),
-                new JsonObjectSplitter.Segment(JsonObjectSplitter.Kind.OBJECT, "{\"b\":[{}]}"),
-                new JsonObjectSplitter.Segment(JsonObjectSplitter.Kind.TRUNCATED, "{\"c\":")), s);
-        assertEquals(List.of(), JsonObjectSplitter.split("   "));
-    }
-
     private static String read(Reader r) throws IOException {
         StringBuilder b = new StringBuilder();
         int c;

@@ -136,4 +136,26 @@ class SecretGuardTest {
             assertFalse(message.contains(part), () -> "message shows '" + part + "': " + message);
         }
     }
+
+    @Test
+    void vaultTokensAreSecretsAndTheirAccessorsAreNot() {
+        String body = "CAESIJlWhB2nG7Zk" + "q0eMp4RfT8xYcVb3LdNu6A";
+        for (String prefix : new String[] {"hvs.", "hvb.", "hvr."}) {
+            assertEquals(Optional.of(SecretKind.VAULT_TOKEN), SecretGuard.detect(prefix + body), prefix);
+            assertEquals(Optional.of(SecretKind.VAULT_TOKEN), SecretGuard.detect("X-Vault-Token: " + prefix + body), prefix);
+        }
+        String legacy = "Qm9vBnKx7Lr2TzWc8YdHe4Jp"; // 24 base62 characters
+        assertEquals(Optional.of(SecretKind.VAULT_TOKEN), SecretGuard.detect("s." + legacy));
+        assertEquals(Optional.of(SecretKind.VAULT_TOKEN), SecretGuard.detect("b." + legacy));
+        assertEquals(Optional.empty(), SecretGuard.detect(legacy), "a pre-1.10 accessor: 24 characters, no prefix");
+        assertEquals(Optional.empty(), SecretGuard.detect("hmac-sha256:388e42635b05b9538e57705b2bf1a41bb00e25c4585a08b17a1ff710d42dc625"));
+        assertEquals(Optional.empty(), SecretGuard.detect("svc.s." + legacy.substring(0, 10)), "a dotted name is not a token");
+    }
+
+    @Test
+    void redactAllKeepsTheTextAndHidesEverySecretInIt() {
+        String text = "token " + GHP + " and key " + AWS_SECRET + " and hvs." + "CAESIJlWhB2nG7Zkq0eMp4RfT8xYcVb3LdNu6A end";
+        assertEquals("token ghp_**** and key ****(40 chars) and hvs.**** end", SecretGuard.redactAll(text));
+        assertEquals("nothing secret here", SecretGuard.redactAll("nothing secret here"));
+    }
 }
