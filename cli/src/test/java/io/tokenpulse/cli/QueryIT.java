@@ -56,6 +56,8 @@ class QueryIT {
     void bothInstancesAnswerEveryTokenAndListsAreTheUnionExactlyOnce() throws Exception {
         StackApp stack = new StackApp(STACK, "query", dir.resolve("a"), 12, Map.of(
                 AppConfig.QUERY_AUTH_SHA256, BearerAuth.sha256Hex(API_TOKEN),
+                // The instances authenticate each other with their own secret: the caller's token is not forwarded.
+                AppConfig.QUERY_PEER_SECRET, "query-it-instance-secret-0123456789",
                 // A standby of each partition on the other instance: the stale path has a copy to read.
                 "streams.num.standby.replicas", "1"));
         AppConfig configB = stack.configWith(Map.of(AppConfig.STATE_DIR, dir.resolve("b").toString()));
