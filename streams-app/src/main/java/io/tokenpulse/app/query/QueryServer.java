@@ -151,6 +151,8 @@ public final class QueryServer implements AutoCloseable {
     /** Checks the key store file now (tests; in service the scanner checks every {@code query.tls.reload.interval}). */
     public void rescanKeyStore() {
         if (keyStoreScanner != null) {
+            // Jetty's scanner reports a file once it saw it changed and then stable: two scans.
+            keyStoreScanner.scan(10_000);
             keyStoreScanner.scan(10_000);
         }
     }
