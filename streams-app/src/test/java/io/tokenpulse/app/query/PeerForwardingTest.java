@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpServer;
 import io.tokenpulse.app.Pipeline;
 import io.tokenpulse.app.config.AppConfig;
@@ -127,7 +128,10 @@ class PeerForwardingTest {
         void issue(String id, String tenant) {
             Instant t = Pipeline.NOW.minus(Duration.ofHours(1));
             pipeline.send(pipeline.topics.lifecycle(), id, Pipeline.lifecycle("i-" + id, id, LifecycleType.ISSUED, t)
-                    .setTenant(tenant).setScopes(List.of("read")).setExpiresAt(t.plus(Duration.ofDays(30))).build());
+                    .setTenant(tenant).setScopes(List.of("read")).setServiceVersion("v-" + id)
+                    .setExpiresAt(t.plus(Duration.ofDays(30))).build());
+            pipeline.send(pipeline.topics.lifecycle(), id, Pipeline.lifecycle("c-" + id, id, LifecycleType.COMPROMISED,
+                    t.plusSeconds(60)).setTenant(tenant).setServiceVersion("v-" + id).build());
         }
     }
 
@@ -193,6 +197,34 @@ class PeerForwardingTest {
         // A fan-out: B answers its share within the caller's scope
         assertEquals(List.of("a-acme", "b-acme"), ids(get(http, urlA + "/tokens", bearer(TenantScopeTest.ACME)).body()));
         assertEquals(List.of("a-acme", "a-globex", "b-acme", "b-g"), ids(get(http, urlA + "/tokens", bearer(TenantScopeTest.OPS)).body()));
+
+        // Incidents and versions fan out too, and come back within the caller's tenants
+        JsonNode incidents = Json.parse(get(http, urlA + "/incidents", bearer(TenantScopeTest.ACME)).body().getBytes(StandardCharsets.UTF_8));
+        assertEquals(2, incidents.path("total").asInt(), incidents.toString());
+        incidents.path("incidents").forEach(i -> assertEquals("acme", i.path("tenant").asText()));
+        assertEquals(4, Json.parse(get(http, urlA + "/incidents", bearer(TenantScopeTest.OPS)).body().getBytes(StandardCharsets.UTF_8))
+                .path("total").asInt());
+        JsonNode versions = Json.parse(get(http, urlA + "/services/checkout/versions", bearer(TenantScopeTest.ACME)).body()
+                .getBytes(StandardCharsets.UTF_8));
+        List<String> bound = new ArrayList<>();
+        versions.path("versions").forEach(v -> {
+            assertEquals("acme", v.path("tenant").asText());
+            bound.addAll(ids(v.path("tokens")));
+        });
+        assertEquals(List.of("a-acme", "b-acme"), bound, versions.toString());
+        assertEquals(4, Json.parse(get(http, urlA + "/services/checkout/versions", bearer(TenantScopeTest.OPS)).body()
+                .getBytes(StandardCharsets.UTF_8)).path("versions").size());
+        // Posture lives on A (the tenant's partition) and is asked of B, which forwards: globex's exists, but for acme's
+        // analyst it is answered exactly as a tenant without posture is
+        String posture = b.server.url() + QueryRoutes.PREFIX + "/tenants/";
+        HttpResponse<String> globexForOps = get(http, posture + "globex/posture", bearer(TenantScopeTest.OPS));
+        assertEquals(200, globexForOps.statusCode(), globexForOps.body());
+        HttpResponse<String> globexForAcme = get(http, posture + "globex/posture", bearer(TenantScopeTest.ACME));
+        HttpResponse<String> nobody = get(http, posture + "nobody/posture", bearer(TenantScopeTest.OPS));
+        assertEquals(404, nobody.statusCode());
+        assertEquals(nobody.statusCode(), globexForAcme.statusCode());
+        assertEquals(nobody.body().replace("nobody", "globex"), globexForAcme.body());
+        assertEquals(200, get(http, posture + "acme/posture", bearer(TenantScopeTest.ACME)).statusCode());
 
         // B saw the forwarded requests as the caller's name, via the peer
         List<AuditLog.Entry> forwarded;
@@ -331,6 +363,12 @@ class PeerForwardingTest {
             String status = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.US_ASCII)).readLine();
             return Integer.parseInt(status.split(" ")[1]);
         }
+    }
+
+    private static List<String> ids(JsonNode array) {
+        List<String> out = new ArrayList<>();
+        array.forEach(n -> out.add(n.asText()));
+        return out;
     }
 
     private static List<String> ids(String body) {
