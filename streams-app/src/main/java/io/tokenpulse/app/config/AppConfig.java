@@ -130,7 +130,8 @@ public record AppConfig(
 
     /**
      * Where the schema registry is and how to authenticate ({@code user:password} or a bearer token, never logged);
-     * {@code security} holds the bearer token and the {@code schema.registry.ssl.*} settings, passed on as they are.
+     * {@code security} holds the bearer token, the {@code schema.registry.ssl.*} settings and the unknown-id cache
+     * settings, passed on as they are.
      */
     public record Registry(String url, Optional<String> basicAuthUserInfo, Map<String, String> security) {
         public Registry {
@@ -352,6 +353,10 @@ public record AppConfig(
         s.get(REGISTRY_BEARER_TOKEN).or(() -> s.get("schema.registry." + REGISTRY_BEARER_TOKEN))
                 .filter(v -> !v.isBlank()).ifPresent(v -> out.put(REGISTRY_BEARER_TOKEN, v.trim()));
         s.withPrefix(REGISTRY_SSL_PREFIX).forEach((k, v) -> out.put(REGISTRY_SSL_PREFIX + k, v.trim()));
+        // The registry client's negative cache of unknown schema ids (Confluent's names).
+        for (String key : List.of("missing.id.cache.ttl.sec", "missing.cache.size")) {
+            s.get(key).filter(v -> !v.isBlank()).ifPresent(v -> out.put(key, v.trim()));
+        }
         return out;
     }
 

@@ -41,6 +41,12 @@ class RegistryCredentialsTest {
                 assertFalse(c.toString().contains("token-123") || c.toString().contains("token-456"), c.toString());
             }
             assertEquals(List.of("Bearer flag-token-123", "Bearer env-token-456"), authorizations);
+            // The registry client's TLS and negative-cache settings pass through the same way
+            AppConfig tuned = AppConfig.load(Optional.empty(), Optional.empty(), Map.of(), Map.of(AppConfig.REGISTRY_URL, url,
+                    "schema.registry.ssl.truststore.location", "/etc/ca.p12", "missing.id.cache.ttl.sec", "5"));
+            assertEquals("/etc/ca.p12", tuned.registry().clientConfig().get("schema.registry.ssl.truststore.location"));
+            assertEquals(java.time.Duration.ofSeconds(5),
+                    io.tokenpulse.registry.RegistryConfig.from(tuned.registry().clientConfig()).missingIdTtl());
         } finally {
             registry.stop(0);
         }
