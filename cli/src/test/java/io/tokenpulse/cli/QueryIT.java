@@ -231,6 +231,7 @@ class QueryIT {
     }
 
     private static void publish(StackApp stack, Set<String> ids, Set<String> noExpiry, Set<String> compromised) throws Exception {
+        awaitLeaders(stack);
         Properties client = new Properties();
         client.putAll(stack.config.kafkaClientProperties());
         SchemaRegistryClient registry = SchemaRegistryClients.fromConfig(stack.config.registry().clientConfig());
@@ -263,6 +264,28 @@ class QueryIT {
                         .setSourceIp("10.0.0.1").setOutcome(UsageOutcome.ALLOWED).setCount(1).build());
             }
             publisher.flush();
+        }
+    }
+
+    /**
+     * Until every partition of the just-created topics has a leader. Publishing earlier meets NOT_LEADER_OR_FOLLOWER,
+     * and on a loaded machine the idempotent producer's retries then end in OUT_OF_ORDER_SEQUENCE_NUMBER and lose
+     * records (seen: ISSUED events missing, tokens stuck PENDING).
+     */
+    private static void awaitLeaders(StackApp stack) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        try (org.apache.kafka.clients.admin.Admin admin = STACK.admin()) {
+            while (true) {
+                boolean led = admin.describeTopics(stack.topics.values()).allTopicNames().get().values().stream()
+                        .allMatch(d -> d.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty()));
+                if (led) {
+                    return;
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError("the topics have no leader for every partition within 60 s");
+                }
+                Thread.sleep(200);
+            }
         }
     }
 
