@@ -17,13 +17,29 @@ final class ApiClient {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int ATTEMPTS = 5;
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http;
     private final String base;
     private final Optional<String> token;
 
     ApiClient(String base, Optional<String> token) {
+        this(base, token, Optional.empty());
+    }
+
+    /** @param tls the CAs an https API is checked against; empty: the JVM's */
+    ApiClient(String base, Optional<String> token, Optional<javax.net.ssl.SSLContext> tls) {
         this.base = base;
         this.token = token;
+        HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5));
+        tls.ifPresent(b::sslContext);
+        this.http = b.build();
+        if (token.isPresent() && base.regionMatches(true, 0, "http://", 0, 7) && !loopback(base)) {
+            System.err.println("tokenpulse: warning: the bearer token goes to " + base + " over plain HTTP; use https://");
+        }
+    }
+
+    private static boolean loopback(String url) {
+        String host = URI.create(url).getHost();
+        return host != null && (host.equals("localhost") || host.equals("[::1]") || host.matches("127\\.\\d+\\.\\d+\\.\\d+"));
     }
 
     /** The answer's body; an error status becomes an {@link ApiError} with the API's reason. */

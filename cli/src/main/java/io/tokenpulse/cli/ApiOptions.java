@@ -1,6 +1,13 @@
 package io.tokenpulse.cli;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,6 +34,35 @@ final class ApiOptions {
 
     @Option(names = "--json", description = "Print the API's JSON answer as is.")
     boolean json;
+
+    @Option(names = "--ca-cert", paramLabel = "FILE",
+            description = "PEM certificate(s) of the CA an https API is checked against (default: the JVM's CAs).")
+    Path caCert;
+
+    /** The CAs of {@code --ca-cert}, for an API whose certificate a private CA signed. */
+    Optional<SSLContext> sslContext() throws IOException {
+        if (caCert == null) {
+            return Optional.empty();
+        }
+        try (InputStream in = Files.newInputStream(caCert)) {
+            KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
+            trust.load(null, null);
+            int i = 0;
+            for (Certificate c : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
+                trust.setCertificateEntry("ca-" + i++, c);
+            }
+            if (i == 0) {
+                throw new IOException("no certificate in " + caCert);
+            }
+            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            tmf.init(trust);
+            SSLContext ctx = SSLContext.getInstance("TLS");
+            ctx.init(null, tmf.getTrustManagers(), null);
+            return Optional.of(ctx);
+        } catch (GeneralSecurityException e) {
+            throw new IOException("cannot use " + caCert + " as CA certificates: " + e.getMessage(), e);
+        }
+    }
 
     String baseUrl(Map<String, String> env) {
         String url = api != null ? api : env.getOrDefault(URL_ENV, DEFAULT_URL);

@@ -29,7 +29,7 @@ final class QueryCommand implements Runnable {
         @Override
         public final Integer call() throws Exception {
             Map<String, String> env = System.getenv();
-            ApiClient client = new ApiClient(options.baseUrl(env), options.token(env));
+            ApiClient client = new ApiClient(options.baseUrl(env), options.token(env), options.sslContext());
             try {
                 ask(client, System.out);
                 return 0;

@@ -46,6 +46,7 @@ class QueryIT {
     private static final RealKafkaAndRegistry STACK = RealKafkaAndRegistry.get();
     private static final int TOKENS = 500;
     private static final String API_TOKEN = "query-it-bearer";
+    private static final String TENANT1_TOKEN = "query-it-tenant-1-analyst";
     private static final ObjectMapper JSON = new ObjectMapper();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -54,8 +55,13 @@ class QueryIT {
 
     @Test
     void bothInstancesAnswerEveryTokenAndListsAreTheUnionExactlyOnce() throws Exception {
+        Path credentials = java.nio.file.Files.writeString(dir.resolve("credentials"),
+                "tenant-1-analyst " + BearerAuth.sha256Hex(TENANT1_TOKEN) + " tenant-1\n");
         StackApp stack = new StackApp(STACK, "query", dir.resolve("a"), 12, Map.of(
                 AppConfig.QUERY_AUTH_SHA256, BearerAuth.sha256Hex(API_TOKEN),
+                AppConfig.QUERY_AUTH_CREDENTIALS, credentials.toString(),
+                // The instances authenticate each other with their own secret: the caller's token is not forwarded.
+                AppConfig.QUERY_PEER_SECRET, "query-it-instance-secret-0123456789",
                 // A standby of each partition on the other instance: the stale path has a copy to read.
                 "streams.num.standby.replicas", "1"));
         AppConfig configB = stack.configWith(Map.of(AppConfig.STATE_DIR, dir.resolve("b").toString()));
@@ -133,6 +139,31 @@ class QueryIT {
             assertEquals(Set.of("team-b"), fieldNames(posture.path("owners"))); // tenant-1 holds the odd tokens
             assertEquals(404, get(urlA, "/api/v1/tenants/nobody/posture").statusCode());
 
+            // A credential of tenant-1 reads tenant-1 only, from either instance (forwarded or not); another tenant's
+            // posture and tokens answer exactly as missing ones do
+            for (String url : List.of(urlA, urlB)) {
+                assertEquals(posture.path("gauges"), JSON.readTree(get(url, "/api/v1/tenants/tenant-1/posture", TENANT1_TOKEN).body())
+                        .path("gauges"));
+                HttpResponse<String> other = get(url, "/api/v1/tenants/tenant-2/posture", TENANT1_TOKEN);
+                assertEquals(404, other.statusCode());
+                assertEquals("{\"status\":404,\"error\":\"no posture for tenant tenant-2 yet (no report window has seen it)\"}",
+                        other.body());
+                for (String id : List.of("tok-1", "tok-2", "tok-5", "tok-6")) {
+                    HttpResponse<String> r = get(url, "/api/v1/tokens/" + id, TENANT1_TOKEN);
+                    boolean own = Integer.parseInt(id.substring(4)) % 4 == 1;
+                    assertEquals(own ? 200 : 404, r.statusCode(), id + ": " + r.body());
+                    if (!own) {
+                        assertEquals("{\"status\":404,\"error\":\"no token " + id + " is known\"}", r.body());
+                    }
+                }
+                JsonNode own = JSON.readTree(get(url, "/api/v1/tokens?limit=1000", TENANT1_TOKEN).body());
+                assertEquals(TOKENS / 4, own.path("count").asInt());
+                own.path("tokens").forEach(t -> assertEquals("tenant-1", t.path("tenant").asText()));
+                JsonNode ownIncidents = JSON.readTree(get(url, "/api/v1/incidents?limit=1000", TENANT1_TOKEN).body());
+                ownIncidents.path("incidents").forEach(i -> assertEquals("tenant-1", i.path("tenant").asText()));
+                assertEquals(403, get(url, "/api/v1/metrics", TENANT1_TOKEN).statusCode());
+            }
+
             // The CLI over the API: a readable card, a table, JSON
             Path tokenFile = dir.resolve("api-token");
             java.nio.file.Files.writeString(tokenFile, API_TOKEN + "\n");
@@ -200,6 +231,7 @@ class QueryIT {
     }
 
     private static void publish(StackApp stack, Set<String> ids, Set<String> noExpiry, Set<String> compromised) throws Exception {
+        awaitLeaders(stack);
         Properties client = new Properties();
         client.putAll(stack.config.kafkaClientProperties());
         SchemaRegistryClient registry = SchemaRegistryClients.fromConfig(stack.config.registry().clientConfig());
@@ -232,6 +264,28 @@ class QueryIT {
                         .setSourceIp("10.0.0.1").setOutcome(UsageOutcome.ALLOWED).setCount(1).build());
             }
             publisher.flush();
+        }
+    }
+
+    /**
+     * Until every partition of the just-created topics has a leader. Publishing earlier meets NOT_LEADER_OR_FOLLOWER,
+     * and on a loaded machine the idempotent producer's retries then end in OUT_OF_ORDER_SEQUENCE_NUMBER and lose
+     * records (seen: ISSUED events missing, tokens stuck PENDING).
+     */
+    private static void awaitLeaders(StackApp stack) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        try (org.apache.kafka.clients.admin.Admin admin = STACK.admin()) {
+            while (true) {
+                boolean led = admin.describeTopics(stack.topics.values()).allTopicNames().get().values().stream()
+                        .allMatch(d -> d.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty()));
+                if (led) {
+                    return;
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError("the topics have no leader for every partition within 60 s");
+                }
+                Thread.sleep(200);
+            }
         }
     }
 
@@ -319,7 +373,11 @@ class QueryIT {
     }
 
     private HttpResponse<String> get(String base, String path) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create(base + path)).header("Authorization", "Bearer " + API_TOKEN)
+        return get(base, path, API_TOKEN);
+    }
+
+    private HttpResponse<String> get(String base, String path, String token) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(base + path)).header("Authorization", "Bearer " + token)
                 .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
     }
 }

@@ -22,7 +22,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The Confluent Schema Registry REST API over {@link HttpClient}. Ids are cached both ways (a schema's id
  * per subject, an id's schema), so a steady-state serde never calls the registry. Connection failures,
- * 5xx and 429 are retried with exponential backoff, then the next URL is tried; 4xx answers are final.
+ * 5xx and 429 are retried with exponential backoff, then the next URL is tried; 4xx answers are final. An id the
+ * registry answered 4xx for is remembered for {@code missing.id.cache.ttl.sec} (at most {@code missing.cache.size}
+ * ids): a stream of records with a bad id must not cost one blocking call each.
  */
 public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
     private static final Logger LOG = LoggerFactory.getLogger(HttpSchemaRegistryClient.class);
@@ -35,18 +37,29 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
     private final String authorization;
     private final Map<String, Integer> idBySubjectAndSchema = new ConcurrentHashMap<>();
     private final Map<Integer, Schema> schemaById = new ConcurrentHashMap<>();
+    private final MissingIds missingIds;
 
     public HttpSchemaRegistryClient(RegistryConfig config) {
+        this(config, System::nanoTime);
+    }
+
+    HttpSchemaRegistryClient(RegistryConfig config, java.util.function.LongSupplier nanoClock) {
         this.config = config;
-        this.http = HttpClient.newBuilder()
+        HttpClient.Builder b = HttpClient.newBuilder()
                 .connectTimeout(config.connectTimeout())
                 // Plain HTTP/1.1: the JDK's default h2c upgrade attempt confuses some registries and proxies.
-                .version(HttpClient.Version.HTTP_1_1)
-                .build();
+                .version(HttpClient.Version.HTTP_1_1);
+        RegistryTls.sslContext(config.ssl()).ifPresent(b::sslContext);
+        this.http = b.build();
         this.authorization = config.bearerToken().map(t -> "Bearer " + t)
                 .or(() -> config.basicAuthUserInfo().map(u -> "Basic "
                         + Base64.getEncoder().encodeToString(u.getBytes(StandardCharsets.UTF_8))))
                 .orElse(null);
+        this.missingIds = new MissingIds(config.missingIdTtl(), config.missingIdCacheSize(), nanoClock);
+        for (String url : config.credentialsInClear()) {
+            LOG.warn("Schema registry credentials are sent to {} over plain HTTP: anyone on the network path can read"
+                    + " them; use https://", url);
+        }
     }
 
     @Override
@@ -95,7 +108,20 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
         if (cached != null) {
             return cached;
         }
-        JsonNode answer = call("GET", "/schemas/ids/" + id, null, "fetch schema id " + id);
+        RegistryException missing = missingIds.get(id);
+        if (missing != null) {
+            throw new RegistryException(missing.getMessage() + " (remembered; asked again after "
+                    + config.missingIdTtl().toSeconds() + " s)", missing.status(), null);
+        }
+        JsonNode answer;
+        try {
+            answer = call("GET", "/schemas/ids/" + id, null, "fetch schema id " + id);
+        } catch (RegistryException e) {
+            if (e.status() >= 400 && e.status() < 500 && e.status() != 429) {
+                missingIds.put(id, e);
+            }
+            throw e;
+        }
         String text = answer.path("schema").asText(null);
         if (text == null) {
             throw new RegistryException("registry answered without a schema for id " + id + ": " + answer);

@@ -13,9 +13,15 @@ import java.util.Optional;
  * @param urls             base URLs (a comma-separated list in config); the next is tried when one cannot be reached
  * @param basicAuthUserInfo {@code user:password} for HTTP basic auth
  * @param bearerToken      a bearer token (takes precedence over basic auth)
+ * @param missingIdTtl     how long a schema id the registry does not know is answered from memory (a bad record's id
+ *                         would otherwise cost one blocking call per record); zero turns the negative cache off
+ * @param missingIdCacheSize how many unknown ids are remembered at most (the oldest go first)
+ * @param ssl              {@code schema.registry.ssl.truststore.location}, {@code .password} and {@code .type}: the
+ *                         CAs an https registry is checked against (the JVM's without them)
  */
 public record RegistryConfig(List<String> urls, Optional<String> basicAuthUserInfo, Optional<String> bearerToken,
-                             Duration connectTimeout, Duration requestTimeout, int maxRetries, Duration initialBackoff) {
+                             Duration connectTimeout, Duration requestTimeout, int maxRetries, Duration initialBackoff,
+                             Duration missingIdTtl, int missingIdCacheSize, Map<String, String> ssl) {
     public static final String BASIC_AUTH_USER_INFO = "basic.auth.user.info";
     /** Our layered config names it with a prefix; both are accepted. */
     public static final String BASIC_AUTH_USER_INFO_PREFIXED = "schema.registry.basic.auth.user.info";
@@ -24,6 +30,21 @@ public record RegistryConfig(List<String> urls, Optional<String> basicAuthUserIn
     public static final String REQUEST_TIMEOUT_MS = "schema.registry.request.timeout.ms";
     public static final String MAX_RETRIES = "schema.registry.max.retries";
     public static final String BACKOFF_MS = "schema.registry.retry.backoff.ms";
+    /** Confluent's names for its negative cache of ids. */
+    public static final String MISSING_ID_TTL_SEC = "missing.id.cache.ttl.sec";
+    public static final String MISSING_CACHE_SIZE = "missing.cache.size";
+    public static final String SSL_PREFIX = "schema.registry.ssl.";
+    public static final String SSL_TRUSTSTORE_LOCATION = SSL_PREFIX + "truststore.location";
+    public static final String SSL_TRUSTSTORE_PASSWORD = SSL_PREFIX + "truststore.password";
+    public static final String SSL_TRUSTSTORE_TYPE = SSL_PREFIX + "truststore.type";
+    static final Duration DEFAULT_MISSING_ID_TTL = Duration.ofSeconds(60);
+    static final int DEFAULT_MISSING_CACHE_SIZE = 10_000;
+
+    public RegistryConfig(List<String> urls, Optional<String> basicAuthUserInfo, Optional<String> bearerToken,
+                          Duration connectTimeout, Duration requestTimeout, int maxRetries, Duration initialBackoff) {
+        this(urls, basicAuthUserInfo, bearerToken, connectTimeout, requestTimeout, maxRetries, initialBackoff,
+                DEFAULT_MISSING_ID_TTL, DEFAULT_MISSING_CACHE_SIZE, Map.of());
+    }
 
     public RegistryConfig {
         if (urls == null || urls.isEmpty()) {
@@ -38,6 +59,33 @@ public record RegistryConfig(List<String> urls, Optional<String> basicAuthUserIn
         if (maxRetries < 0) {
             throw new IllegalArgumentException(MAX_RETRIES + " must not be negative, got " + maxRetries);
         }
+        if (missingIdTtl.isNegative() || missingIdCacheSize < 0) {
+            throw new IllegalArgumentException(MISSING_ID_TTL_SEC + " and " + MISSING_CACHE_SIZE + " must not be negative");
+        }
+        ssl = Map.copyOf(ssl);
+    }
+
+    /** Whether requests carry credentials (basic or bearer). */
+    public boolean hasCredentials() {
+        return basicAuthUserInfo.isPresent() || bearerToken.isPresent() || urls.stream().anyMatch(u -> !redact(u).equals(u));
+    }
+
+    /**
+     * The URLs (redacted) that would carry credentials over plain HTTP to another host: anyone on the path reads them.
+     * Loopback is spared (the local stack, a sidecar).
+     */
+    public List<String> credentialsInClear() {
+        if (!hasCredentials()) {
+            return List.of();
+        }
+        return urls.stream().filter(u -> u.regionMatches(true, 0, "http://", 0, 7) && !loopback(u))
+                .map(RegistryConfig::redact).toList();
+    }
+
+    private static boolean loopback(String url) {
+        String host = java.net.URI.create(redact(url).replace("***@", "")).getHost();
+        return host != null && (host.equals("localhost") || host.equals("[::1]") || host.equals("::1")
+                || host.matches("127\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}"));
     }
 
     /**
@@ -56,11 +104,20 @@ public record RegistryConfig(List<String> urls, Optional<String> basicAuthUserIn
         String url = String.valueOf(config.get(SchemaRegistryClients.URL_CONFIG));
         List<String> urls = Arrays.stream(url.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
         Optional<String> userInfo = string(config, BASIC_AUTH_USER_INFO).or(() -> string(config, BASIC_AUTH_USER_INFO_PREFIXED));
-        return new RegistryConfig(urls, userInfo, string(config, BEARER_TOKEN),
+        Map<String, String> ssl = new java.util.TreeMap<>();
+        config.forEach((k, v) -> {
+            if (k.startsWith(SSL_PREFIX) && v != null && !v.toString().isBlank()) {
+                ssl.put(k, v.toString().trim());
+            }
+        });
+        return new RegistryConfig(urls, userInfo, string(config, BEARER_TOKEN).or(() -> string(config, "schema.registry." + BEARER_TOKEN)),
                 Duration.ofMillis(number(config, CONNECT_TIMEOUT_MS, 5_000)),
                 Duration.ofMillis(number(config, REQUEST_TIMEOUT_MS, 10_000)),
                 (int) number(config, MAX_RETRIES, 3),
-                Duration.ofMillis(number(config, BACKOFF_MS, 200)));
+                Duration.ofMillis(number(config, BACKOFF_MS, 200)),
+                Duration.ofSeconds(number(config, MISSING_ID_TTL_SEC, DEFAULT_MISSING_ID_TTL.toSeconds())),
+                (int) number(config, MISSING_CACHE_SIZE, DEFAULT_MISSING_CACHE_SIZE),
+                ssl);
     }
 
     private static Optional<String> string(Map<String, ?> config, String key) {

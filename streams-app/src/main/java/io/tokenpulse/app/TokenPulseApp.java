@@ -3,8 +3,8 @@ package io.tokenpulse.app;
 import io.tokenpulse.app.config.AppConfig;
 import io.tokenpulse.app.config.Topics;
 import io.tokenpulse.app.ingest.DeadLetterCounter;
-import io.tokenpulse.app.query.BearerAuth;
-import io.tokenpulse.app.query.Forwarder;
+import io.tokenpulse.app.query.ApiSecurity;
+import io.tokenpulse.app.query.AuditLog;
 import io.tokenpulse.app.query.QueryApi;
 import io.tokenpulse.app.query.QueryMetrics;
 import io.tokenpulse.app.query.QueryServer;
@@ -90,8 +90,9 @@ public final class TokenPulseApp implements AutoCloseable {
                 StreamsCluster cluster = new StreamsCluster(streams, query.advertised(), topology.topology().describe(),
                         config.applicationId());
                 queryMetrics = new QueryMetrics(streams, topology.deadLetters());
-                query.serve(QueryApi.routes(cluster, cluster, new Forwarder(QueryApi.PEER_TIMEOUT),
-                        topics.keySerde().serializer(), new BearerAuth(config.query().tokenSha256()), readiness,
+                ApiSecurity security = query.security();
+                query.serve(QueryApi.routes(cluster, cluster, security.forwarder(QueryApi.PEER_TIMEOUT),
+                        topics.keySerde().serializer(), security.auth(), security.peer(), AuditLog.toLogger(), readiness,
                         queryMetrics::scrape, queryMetrics));
             } else {
                 queryMetrics = null;
@@ -187,7 +188,7 @@ public final class TokenPulseApp implements AutoCloseable {
 
     /** Where this instance's query API answers, e.g. {@code http://127.0.0.1:8088}; empty when it is off. */
     public Optional<String> queryUrl() {
-        return Optional.ofNullable(query).map(q -> "http://" + q.advertised().host() + ":" + q.port());
+        return Optional.ofNullable(query).map(QueryServer::url);
     }
 
     public KafkaStreams.State state() {

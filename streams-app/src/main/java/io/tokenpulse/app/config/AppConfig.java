@@ -67,6 +67,20 @@ public record AppConfig(
     public static final String KAFKA_PREFIX = "kafka.";
     public static final String STREAMS_PREFIX = "streams.";
 
+    // ---- Security of the query API and the registry client (README "Security"); typed and checked in query/ ----
+    /** A file of {@code NAME SHA256-HEX TENANTS} lines: the bearer credentials and the tenants each may read. */
+    public static final String QUERY_AUTH_CREDENTIALS = "query.auth.credentials";
+    /** The instance secret peers authenticate forwarded requests with (or {@link #QUERY_PEER_SECRET_FILE}). */
+    public static final String QUERY_PEER_SECRET = "query.peer.secret";
+    public static final String QUERY_PEER_SECRET_FILE = "query.peer.secret.file";
+    /** {@code query.tls.keystore}, {@code .keystore.password}, {@code .keystore.type}, {@code .truststore}, ... */
+    public static final String QUERY_TLS_PREFIX = "query.tls.";
+    /** Confluent's name for the registry's bearer token; passed to the registry client with the URL. */
+    public static final String REGISTRY_BEARER_TOKEN = "bearer.auth.token";
+    /** {@code schema.registry.ssl.truststore.location} and friends: the registry client's TLS. */
+    public static final String REGISTRY_SSL_PREFIX = "schema.registry.ssl.";
+    // ---- end of security settings ----
+
     /** Where {@code up} writes the address of the local stack, relative to the working directory. */
     public static final Path DEFAULT_STACK_FILE = Path.of(".tokenpulse", "stack.properties");
 
@@ -127,11 +141,20 @@ public record AppConfig(
         return d;
     }
 
-    /** Where the schema registry is and how to authenticate ({@code user:password}, never logged). */
-    public record Registry(String url, Optional<String> basicAuthUserInfo) {
+    /**
+     * Where the schema registry is and how to authenticate ({@code user:password} or a bearer token, never logged);
+     * {@code security} holds the bearer token, the {@code schema.registry.ssl.*} settings and the unknown-id cache
+     * settings, passed on as they are.
+     */
+    public record Registry(String url, Optional<String> basicAuthUserInfo, Map<String, String> security) {
         public Registry {
             Objects.requireNonNull(url, "url");
             Objects.requireNonNull(basicAuthUserInfo, "basicAuthUserInfo");
+            security = Map.copyOf(security);
+        }
+
+        public Registry(String url, Optional<String> basicAuthUserInfo) {
+            this(url, basicAuthUserInfo, Map.of());
         }
 
         /** The settings {@code SchemaRegistryClients.fromConfig} reads. */
@@ -139,12 +162,14 @@ public record AppConfig(
             Map<String, String> c = new LinkedHashMap<>();
             c.put(REGISTRY_URL, url);
             basicAuthUserInfo.ifPresent(u -> c.put(REGISTRY_USER_INFO, u));
+            c.putAll(security);
             return c;
         }
 
         @Override
         public String toString() {
-            return "Registry[url=" + url + ", auth=" + (basicAuthUserInfo.isPresent() ? "basic (hidden)" : "none") + "]";
+            return "Registry[url=" + url + ", auth=" + (security.containsKey(REGISTRY_BEARER_TOKEN) ? "bearer (hidden)"
+                    : basicAuthUserInfo.isPresent() ? "basic (hidden)" : "none") + "]";
         }
     }
 
@@ -156,27 +181,40 @@ public record AppConfig(
     /**
      * The query API of this instance. {@code port} 0 means "pick a free one"; {@code advertised} is the
      * {@code host[:port]} peers use to reach it (Kafka Streams' {@code application.server}), empty for the bind
-     * address; {@code tokenSha256} are the lower-case hex SHA-256 hashes of the accepted bearer tokens.
+     * address; {@code tokenSha256} are the lower-case hex SHA-256 hashes of the accepted bearer tokens (every
+     * tenant); {@code security} the credentials file, peer secret and TLS settings by their full names.
      */
-    public record Query(boolean enabled, String bind, int port, String advertised, List<String> tokenSha256) {
+    public record Query(boolean enabled, String bind, int port, String advertised, List<String> tokenSha256,
+                        Map<String, String> security) {
         public Query {
             tokenSha256 = List.copyOf(tokenSha256);
+            security = Map.copyOf(security);
+        }
+
+        public Query(boolean enabled, String bind, int port, String advertised, List<String> tokenSha256) {
+            this(enabled, bind, port, advertised, tokenSha256, Map.of());
         }
 
         public boolean authRequired() {
-            return !tokenSha256.isEmpty();
+            return !tokenSha256.isEmpty() || security.containsKey(QUERY_AUTH_CREDENTIALS);
         }
 
-        /** Loopback addresses only: anything else exposes token metadata to the network. */
+        /**
+         * Loopback addresses only: anything else exposes token metadata to the network. {@code localhost}, {@code ::1}
+         * or an IPv4 literal in 127.0.0.0/8; never a name that merely starts with "127." (127.evil.example resolves
+         * wherever its owner likes).
+         */
         public static boolean isLoopback(String host) {
             String h = host.trim().toLowerCase(Locale.ROOT);
-            return h.equals("localhost") || h.startsWith("127.") || h.equals("::1") || h.equals("[::1]");
+            return h.equals("localhost") || h.equals("::1") || h.equals("[::1]")
+                    || h.matches("127\\.(25[0-5]|2[0-4]\\d|1?\\d?\\d)(\\.(25[0-5]|2[0-4]\\d|1?\\d?\\d)){2}");
         }
 
         @Override
         public String toString() {
             return "Query[enabled=" + enabled + ", bind=" + bind + ", port=" + port + ", advertised=" + advertised
-                    + ", auth=" + (authRequired() ? tokenSha256.size() + " token hash(es)" : "none") + "]";
+                    + ", auth=" + (authRequired() ? tokenSha256.size() + " token hash(es)" : "none")
+                    + ", security=" + redact(security) + "]";
         }
     }
 
@@ -257,7 +295,8 @@ public record AppConfig(
         String userInfo = s.get(REGISTRY_USER_INFO).filter(v -> !v.isBlank()).orElse(null);
         AppConfig config = new AppConfig(
                 p.nonBlank(BOOTSTRAP_SERVERS),
-                new Registry(Objects.requireNonNullElse(p.nonBlank(REGISTRY_URL), ""), Optional.ofNullable(userInfo)),
+                new Registry(Objects.requireNonNullElse(p.nonBlank(REGISTRY_URL), ""), Optional.ofNullable(userInfo),
+                        registrySecurity(s)),
                 p.nonBlank(APPLICATION_ID),
                 p.get(STATE_DIR, Path::of),
                 guarantee,
@@ -309,11 +348,34 @@ public record AppConfig(
             hashes.add(hash);
         }
         boolean on = enabled == null || enabled;
-        if (on && bind != null && !Query.isLoopback(bind) && hashes.isEmpty()) {
+        Query q = new Query(on, bind == null ? "127.0.0.1" : bind, port == null ? 0 : port, advertised, hashes, querySecurity(s));
+        if (on && bind != null && !Query.isLoopback(bind) && !q.authRequired()) {
             problems.add(QUERY_BIND + "=" + bind + " (" + s.origin(QUERY_BIND) + "): the query API binds beyond loopback"
-                    + " only with bearer auth; set " + QUERY_AUTH_SHA256);
+                    + " only with bearer auth; set " + QUERY_AUTH_CREDENTIALS + " or " + QUERY_AUTH_SHA256);
         }
-        return new Query(on, bind == null ? "127.0.0.1" : bind, port == null ? 0 : port, advertised, hashes);
+        return q;
+    }
+
+    // ---- security settings, gathered as they are (query/ApiSecurity and the registry client type them) ----
+    private static Map<String, String> querySecurity(Settings s) {
+        Map<String, String> out = new java.util.TreeMap<>();
+        for (String key : List.of(QUERY_AUTH_CREDENTIALS, QUERY_PEER_SECRET, QUERY_PEER_SECRET_FILE)) {
+            s.get(key).map(String::trim).filter(v -> !v.isEmpty()).ifPresent(v -> out.put(key, v));
+        }
+        s.withPrefix(QUERY_TLS_PREFIX).forEach((k, v) -> out.put(QUERY_TLS_PREFIX + k, v.trim()));
+        return out;
+    }
+
+    private static Map<String, String> registrySecurity(Settings s) {
+        Map<String, String> out = new java.util.TreeMap<>();
+        s.get(REGISTRY_BEARER_TOKEN).or(() -> s.get("schema.registry." + REGISTRY_BEARER_TOKEN))
+                .filter(v -> !v.isBlank()).ifPresent(v -> out.put(REGISTRY_BEARER_TOKEN, v.trim()));
+        s.withPrefix(REGISTRY_SSL_PREFIX).forEach((k, v) -> out.put(REGISTRY_SSL_PREFIX + k, v.trim()));
+        // The registry client's negative cache of unknown schema ids (Confluent's names).
+        for (String key : List.of("missing.id.cache.ttl.sec", "missing.cache.size")) {
+            s.get(key).filter(v -> !v.isBlank()).ifPresent(v -> out.put(key, v.trim()));
+        }
+        return out;
     }
 
     /** Settings for a plain Kafka client (the CLI's admin client and producers): bootstrap plus {@code kafka.*}. */
@@ -379,7 +441,7 @@ public record AppConfig(
     static boolean isSecret(String key) {
         String k = key.toLowerCase(Locale.ROOT);
         return k.contains("password") || k.contains("secret") || k.contains("jaas") || k.contains("user.info")
-                || k.contains("credential") || k.contains("keystore.key");
+                || k.contains("credential") || k.contains("keystore.key") || k.contains("token");
     }
 
     /** Parses one setting, recording a problem (with the value's origin) instead of throwing. */

@@ -49,7 +49,7 @@ public final class FanOut {
         for (HostInfo host : cluster.instances(store)) {
             if (!host.equals(self)) {
                 peers.add(host);
-                remote.add(forwarder.getAsync(host, request.path(), query, request.authorization(), Forwarder.ACTIVE));
+                remote.add(forwarder.getAsync(host, request.path(), query, request.caller(), Forwarder.ACTIVE));
             }
         }
         List<JsonNode> answers = new ArrayList<>();

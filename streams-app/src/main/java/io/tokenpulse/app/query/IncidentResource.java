@@ -36,10 +36,10 @@ public final class IncidentResource {
         Optional<String> tenant = TokenFilter.text(request, "tenant");
         int limit = TokenFilter.limit(request, TokenFilter.DEFAULT_LIMIT);
         if (request.localOnly()) {
-            return ApiResponse.json(200, fanOut.local(DetectionTopology.TOKEN_STORE, parts -> Map.of("incidents", local(tenant, parts))));
+            return ApiResponse.json(200, fanOut.local(DetectionTopology.TOKEN_STORE, parts -> Map.of("incidents", local(tenant, request.caller(), parts))));
         }
         TreeMap<String, JsonNode> byToken = new TreeMap<>();
-        for (JsonNode answer : fanOut.ask(request, DetectionTopology.TOKEN_STORE, parts -> Map.of("incidents", local(tenant, parts)))) {
+        for (JsonNode answer : fanOut.ask(request, DetectionTopology.TOKEN_STORE, parts -> Map.of("incidents", local(tenant, request.caller(), parts)))) {
             answer.path("incidents").forEach(i -> byToken.putIfAbsent(i.path("tokenId").asText(), i));
         }
         List<JsonNode> all = new ArrayList<>(byToken.values());
@@ -53,19 +53,20 @@ public final class IncidentResource {
         return ApiResponse.json(200, body);
     }
 
-    private List<Map<String, Object>> local(Optional<String> tenant, Set<Integer> partitions) {
+    private List<Map<String, Object>> local(Optional<String> tenant, Caller caller, Set<Integer> partitions) {
         List<Map<String, Object>> out = new ArrayList<>();
         for (int partition : partitions) {
-            scan(stores.partition(DetectionTopology.TOKEN_STORE, partition, false), tenant, out);
+            scan(stores.partition(DetectionTopology.TOKEN_STORE, partition, false), tenant, caller, out);
         }
         return out;
     }
 
-    private static void scan(ReadOnlyKeyValueStore<String, TokenState> store, Optional<String> tenant, List<Map<String, Object>> out) {
+    private static void scan(ReadOnlyKeyValueStore<String, TokenState> store, Optional<String> tenant, Caller caller,
+                             List<Map<String, Object>> out) {
         try (KeyValueIterator<String, TokenState> it = store.all()) {
             while (it.hasNext()) {
                 KeyValue<String, TokenState> kv = it.next();
-                if (kv.value == null || kv.value.getCompromisedAt() == null
+                if (kv.value == null || kv.value.getCompromisedAt() == null || !caller.mayRead(kv.value.getTenant())
                         || tenant.map(t -> !t.equals(kv.value.getTenant())).orElse(false)) {
                     continue;
                 }

@@ -45,7 +45,7 @@ public final class KeyLookup {
             throw ApiException.unavailable("ownership of this key is moving between instances; retry shortly");
         }
         try {
-            return forwarder.get(location.active(), request.path(), request.query(), request.authorization(), Forwarder.ACTIVE);
+            return forwarder.get(location.active(), request.path(), request.query(), request.caller(), Forwarder.ACTIVE);
         } catch (Forwarder.PeerUnavailable e) {
             log.warn("Active host {} of {} partition {} is unreachable ({}); trying standbys {}",
                     location.active(), store, location.partition(), e.getMessage(), location.standbys());
@@ -55,7 +55,7 @@ public final class KeyLookup {
         }
         for (HostInfo standby : location.standbys()) {
             try {
-                return forwarder.get(standby, request.path(), request.query(), request.authorization(), Forwarder.STALE);
+                return forwarder.get(standby, request.path(), request.query(), request.caller(), Forwarder.STALE);
             } catch (Forwarder.PeerUnavailable e) {
                 log.warn("Standby {} of {} partition {} is unreachable too ({})", standby, store, location.partition(),
                         e.getMessage());

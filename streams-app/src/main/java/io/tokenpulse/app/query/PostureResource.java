@@ -47,12 +47,19 @@ public final class PostureResource {
         Cluster.KeyLocation where = cluster.locate(ReportTopology.CURSOR_STORE, tenant, partitioner);
         String notFound = "no posture for tenant " + tenant + " yet (no report window has seen it)";
         if (request.forwardMode().orElse("").equals(Forwarder.STALE)) {
-            return lookup.answerStale(ReportTopology.CURSOR_STORE, where, notFound, (partition, stale) -> read(partition, stale, tenant));
+            return lookup.answerStale(ReportTopology.CURSOR_STORE, where, notFound, (partition, stale) -> read(partition, stale, tenant, request.caller()));
         }
-        return lookup.answer(request, ReportTopology.CURSOR_STORE, where, notFound, (partition, stale) -> read(partition, stale, tenant));
+        return lookup.answer(request, ReportTopology.CURSOR_STORE, where, notFound, (partition, stale) -> read(partition, stale, tenant, request.caller()));
     }
 
-    private Optional<Map<String, Object>> read(int partition, boolean stale, String tenant) {
+    /**
+     * A tenant out of the caller's scope is read as one without posture, on the instance that holds it: the same
+     * route, the same 404 and body as a tenant nobody has heard of.
+     */
+    private Optional<Map<String, Object>> read(int partition, boolean stale, String tenant, Caller caller) {
+        if (!caller.mayRead(tenant)) {
+            return Optional.empty();
+        }
         ReadOnlyKeyValueStore<String, ReportCursor> store = stores.partition(ReportTopology.CURSOR_STORE, partition, stale);
         String prefix = tenant + SEP;
         Map<String, Object> gauges = new TreeMap<>();

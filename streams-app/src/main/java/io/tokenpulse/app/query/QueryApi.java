@@ -16,6 +16,13 @@ public final class QueryApi {
     public static QueryRoutes routes(Cluster cluster, LocalStores stores, Forwarder forwarder, Serializer<String> tokenKeys,
                                      BearerAuth auth, Readiness readiness, Supplier<String> scrape,
                                      QueryRoutes.RequestMetrics metrics) {
+        return routes(cluster, stores, forwarder, tokenKeys, auth, PeerAuth.none(), AuditLog.toLogger(), readiness, scrape, metrics);
+    }
+
+    /** @param peer how a forwarded request proves it comes from a peer (the forwarder signs with the same) */
+    public static QueryRoutes routes(Cluster cluster, LocalStores stores, Forwarder forwarder, Serializer<String> tokenKeys,
+                                     BearerAuth auth, PeerAuth peer, AuditLog audit, Readiness readiness,
+                                     Supplier<String> scrape, QueryRoutes.RequestMetrics metrics) {
         KeyLookup lookup = new KeyLookup(cluster, forwarder);
         FanOut fanOut = new FanOut(cluster, forwarder);
         TokenResource token = new TokenResource(cluster, lookup, stores, tokenKeys);
@@ -33,7 +40,8 @@ public final class QueryApi {
                 new QueryRoutes.Route("GET", p + "/incidents", false, incidents::list),
                 new QueryRoutes.Route("GET", p + "/health", true, ops::health),
                 new QueryRoutes.Route("GET", p + "/ready", true, ops::ready),
-                new QueryRoutes.Route("GET", p + "/metrics", false, ops::metrics),
-                new QueryRoutes.Route("GET", p + "/openapi.json", true, ops::openApi)), auth, metrics);
+                // Request counts of every tenant together: for operators and the scraper, not for one tenant's analyst.
+                new QueryRoutes.Route("GET", p + "/metrics", QueryRoutes.Access.ALL_TENANTS, ops::metrics),
+                new QueryRoutes.Route("GET", p + "/openapi.json", true, ops::openApi)), auth, peer, audit, metrics);
     }
 }

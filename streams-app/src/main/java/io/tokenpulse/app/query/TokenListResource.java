@@ -31,11 +31,11 @@ public final class TokenListResource {
     public ApiResponse list(ApiRequest request) {
         TokenFilter filter = TokenFilter.from(request);
         if (request.localOnly()) {
-            return ApiResponse.json(200, fanOut.local(DetectionTopology.TOKEN_STORE, partitions -> local(filter, partitions)));
+            return ApiResponse.json(200, fanOut.local(DetectionTopology.TOKEN_STORE, partitions -> local(filter, request.caller(), partitions)));
         }
         TreeMap<String, JsonNode> merged = new TreeMap<>();
         boolean more = false;
-        for (JsonNode answer : fanOut.ask(request, DetectionTopology.TOKEN_STORE, partitions -> local(filter, partitions))) {
+        for (JsonNode answer : fanOut.ask(request, DetectionTopology.TOKEN_STORE, partitions -> local(filter, request.caller(), partitions))) {
             for (JsonNode token : answer.path("tokens")) {
                 merged.putIfAbsent(token.path("tokenId").asText(), token);
             }
@@ -50,11 +50,11 @@ public final class TokenListResource {
         return ApiResponse.json(200, body);
     }
 
-    /** This instance's share: at most {@code limit} tokens, and whether it holds more. */
-    Map<String, Object> local(TokenFilter filter, Set<Integer> partitions) {
+    /** This instance's share: at most {@code limit} tokens of the caller's tenants, and whether it holds more. */
+    Map<String, Object> local(TokenFilter filter, Caller caller, Set<Integer> partitions) {
         TreeMap<String, TokenState> smallest = new TreeMap<>();
         for (int partition : partitions) {
-            scan(stores.partition(DetectionTopology.TOKEN_STORE, partition, false), filter, smallest);
+            scan(stores.partition(DetectionTopology.TOKEN_STORE, partition, false), filter, caller, smallest);
         }
         boolean more = smallest.size() > filter.limit();
         if (more) {
@@ -68,11 +68,12 @@ public final class TokenListResource {
         return body;
     }
 
-    private static void scan(ReadOnlyKeyValueStore<String, TokenState> store, TokenFilter filter, TreeMap<String, TokenState> smallest) {
+    private static void scan(ReadOnlyKeyValueStore<String, TokenState> store, TokenFilter filter, Caller caller,
+                             TreeMap<String, TokenState> smallest) {
         try (KeyValueIterator<String, TokenState> it = store.all()) {
             while (it.hasNext()) {
                 KeyValue<String, TokenState> kv = it.next();
-                if (kv.value == null || !smallestCanTake(smallest, kv.key, filter.limit())) {
+                if (kv.value == null || !caller.mayRead(kv.value.getTenant()) || !smallestCanTake(smallest, kv.key, filter.limit())) {
                     continue;
                 }
                 if (filter.matches(new Token(kv.value))) {

@@ -34,14 +34,15 @@ public final class TokenResource {
         Cluster.KeyLocation where = cluster.locate(DetectionTopology.TOKEN_STORE, id, keySerializer);
         String notFound = "no token " + id + " is known";
         if (request.forwarded() && request.forwardMode().orElse("").equals(Forwarder.STALE)) {
-            return lookup.answerStale(DetectionTopology.TOKEN_STORE, where, notFound, (partition, stale) -> read(partition, stale, id));
+            return lookup.answerStale(DetectionTopology.TOKEN_STORE, where, notFound, (partition, stale) -> read(partition, stale, id, request.caller()));
         }
-        return lookup.answer(request, DetectionTopology.TOKEN_STORE, where, notFound, (partition, stale) -> read(partition, stale, id));
+        return lookup.answer(request, DetectionTopology.TOKEN_STORE, where, notFound, (partition, stale) -> read(partition, stale, id, request.caller()));
     }
 
-    private Optional<Map<String, Object>> read(int partition, boolean stale, String id) {
+    /** A token of a tenant out of the caller's scope is read as absent: the same 404, the same body. */
+    private Optional<Map<String, Object>> read(int partition, boolean stale, String id, Caller caller) {
         ReadOnlyKeyValueStore<String, TokenState> store = stores.partition(DetectionTopology.TOKEN_STORE, partition, stale);
         TokenState state = store.get(id);
-        return Optional.ofNullable(state).map(TokenView::of);
+        return Optional.ofNullable(state).filter(s -> caller.mayRead(s.getTenant())).map(TokenView::of);
     }
 }

@@ -39,10 +39,10 @@ public final class VersionResource {
         }
         Optional<String> tenant = TokenFilter.text(request, "tenant");
         if (request.localOnly()) {
-            return ApiResponse.json(200, fanOut.local(DetectionTopology.VERSION_STORE, parts -> Map.of("versions", local(service, tenant, parts))));
+            return ApiResponse.json(200, fanOut.local(DetectionTopology.VERSION_STORE, parts -> Map.of("versions", local(service, tenant, request.caller(), parts))));
         }
         TreeMap<String, JsonNode> byKey = new TreeMap<>();
-        for (JsonNode answer : fanOut.ask(request, DetectionTopology.VERSION_STORE, parts -> Map.of("versions", local(service, tenant, parts)))) {
+        for (JsonNode answer : fanOut.ask(request, DetectionTopology.VERSION_STORE, parts -> Map.of("versions", local(service, tenant, request.caller(), parts)))) {
             answer.path("versions").forEach(v -> byKey.putIfAbsent(v.path("tenant").asText() + "/" + v.path("version").asText(), v));
         }
         Map<String, Object> body = new LinkedHashMap<>();
@@ -51,12 +51,12 @@ public final class VersionResource {
         return ApiResponse.json(200, body);
     }
 
-    private List<Map<String, Object>> local(String service, Optional<String> tenant, Set<Integer> partitions) {
+    private List<Map<String, Object>> local(String service, Optional<String> tenant, Caller caller, Set<Integer> partitions) {
         Map<String, Version> versions = new TreeMap<>();
         for (int partition : partitions) {
             ReadOnlyKeyValueStore<String, Long> progress = stores.partition(DetectionTopology.VERSION_PROGRESS_STORE, partition, false);
             Long now = progress.get(io.tokenpulse.app.time.Progress.WATERMARK);
-            scan(stores.partition(DetectionTopology.VERSION_STORE, partition, false), service, tenant, versions,
+            scan(stores.partition(DetectionTopology.VERSION_STORE, partition, false), service, tenant, caller, versions,
                     now == null ? Long.MIN_VALUE : now);
         }
         List<Map<String, Object>> out = new ArrayList<>();
@@ -69,7 +69,7 @@ public final class VersionResource {
      * or its end, as of the pipeline's event time, so a replay of old logs shows what was active then.
      */
     private static void scan(ReadOnlyKeyValueStore<String, String> store, String service, Optional<String> tenant,
-                             Map<String, Version> versions, long now) {
+                             Caller caller, Map<String, Version> versions, long now) {
         try (KeyValueIterator<String, String> it = store.all()) {
             while (it.hasNext()) {
                 KeyValue<String, String> kv = it.next();
@@ -83,7 +83,8 @@ public final class VersionResource {
                 String versionKey = status ? rest.substring(0, Math.max(0, rest.indexOf('|')))
                         : rest.substring(0, Math.max(0, rest.lastIndexOf('|')));
                 Version v = Version.parse(versionKey);
-                if (v == null || !v.service.equals(service) || tenant.map(t -> !t.equals(v.tenant)).orElse(false)) {
+                if (v == null || !v.service.equals(service) || !caller.mayRead(v.tenant)
+                        || tenant.map(t -> !t.equals(v.tenant)).orElse(false)) {
                     continue;
                 }
                 Version entry = versions.computeIfAbsent(versionKey, k -> v);
