@@ -10,6 +10,7 @@ import io.tokenpulse.app.query.QueryMetrics;
 import io.tokenpulse.app.query.QueryServer;
 import io.tokenpulse.app.query.Readiness;
 import io.tokenpulse.app.query.StreamsCluster;
+import io.tokenpulse.app.query.web.Dashboard;
 import io.tokenpulse.registry.SchemaRegistryClient;
 import io.tokenpulse.registry.SchemaRegistryClients;
 import java.time.Clock;
@@ -58,6 +59,8 @@ public final class TokenPulseApp implements AutoCloseable {
     /** The query API of this instance; null when {@code query.enabled=false}. */
     private final QueryServer query;
     private final QueryMetrics queryMetrics;
+    /** The web dashboard on the query server; null when the query API is off. */
+    private final Dashboard dashboard;
     private final Readiness readiness = new Readiness();
     private final CompletableFuture<Void> running = new CompletableFuture<>();
     private final CompletableFuture<KafkaStreams.State> stopped = new CompletableFuture<>();
@@ -90,11 +93,15 @@ public final class TokenPulseApp implements AutoCloseable {
                 StreamsCluster cluster = new StreamsCluster(streams, query.advertised(), topology.topology().describe(),
                         config.applicationId());
                 queryMetrics = new QueryMetrics(streams, topology.deadLetters());
+                BearerAuth auth = new BearerAuth(config.query().tokenSha256());
                 query.serve(QueryApi.routes(cluster, cluster, new Forwarder(QueryApi.PEER_TIMEOUT),
-                        topics.keySerde().serializer(), new BearerAuth(config.query().tokenSha256()), readiness,
+                        topics.keySerde().serializer(), auth, readiness,
                         queryMetrics::scrape, queryMetrics));
+                dashboard = Dashboard.create(config, topics, auth, queryMetrics);
+                query.web(dashboard.handler());
             } else {
                 queryMetrics = null;
+                dashboard = null;
             }
         } catch (RuntimeException e) {
             if (query != null) {
@@ -120,6 +127,9 @@ public final class TokenPulseApp implements AutoCloseable {
                 config.processingGuarantee(), config.numThreads(), topics);
         topology.reportSources().expect(AppTopics.ensure(config, topics));
         streams.start();
+        if (dashboard != null) {
+            dashboard.start();
+        }
         return this;
     }
 
@@ -162,6 +172,7 @@ public final class TokenPulseApp implements AutoCloseable {
         log.info("Stopping TokenPulse (application.id={}, timeout {})", config.applicationId(), timeout);
         // The HTTP server first: no query should meet stores that are closing under it.
         if (query != null) {
+            dashboard.close();
             query.close();
             queryMetrics.close();
         }
@@ -187,6 +198,11 @@ public final class TokenPulseApp implements AutoCloseable {
     /** Where this instance's query API answers, e.g. {@code http://127.0.0.1:8088}; empty when it is off. */
     public Optional<String> queryUrl() {
         return Optional.ofNullable(query).map(q -> "http://" + q.advertised().host() + ":" + q.port());
+    }
+
+    /** The web dashboard, to scope tenants per credential (empty when the query API is off). */
+    public Optional<Dashboard> dashboard() {
+        return Optional.ofNullable(dashboard);
     }
 
     public KafkaStreams.State state() {

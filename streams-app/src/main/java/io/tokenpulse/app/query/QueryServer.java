@@ -33,6 +33,7 @@ public final class QueryServer implements AutoCloseable {
     private final ServerConnector connector;
     private final HostInfo advertised;
     private volatile QueryRoutes routes;
+    private volatile Request.Handler web;
 
     private QueryServer(AppConfig.Query config) throws Exception {
         QueuedThreadPool pool = new QueuedThreadPool(32, 4);
@@ -46,7 +47,11 @@ public final class QueryServer implements AutoCloseable {
         server.addConnector(connector);
         server.setHandler(new Handler.Abstract() {
             @Override
-            public boolean handle(Request request, Response response, Callback callback) {
+            public boolean handle(Request request, Response response, Callback callback) throws Exception {
+                Request.Handler w = web;
+                if (w != null && w.handle(request, response, callback)) {
+                    return true;
+                }
                 write(response, callback, answer(request));
                 return true;
             }
@@ -88,6 +93,11 @@ public final class QueryServer implements AutoCloseable {
 
     public void serve(QueryRoutes routes) {
         this.routes = routes;
+    }
+
+    /** Paths this handler takes (the dashboard) are answered before the API's routes. */
+    public void web(Request.Handler handler) {
+        this.web = handler;
     }
 
     public int port() {
