@@ -47,6 +47,8 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
+import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
@@ -294,10 +296,18 @@ class DashboardBrowserIT {
         new WebDriverWait(browser, timeout, Duration.ofMillis(100)).until(condition::apply);
     }
 
+    /** The whole page at the laptop width (the window grows to the page's height, up to 2,400 px, then shrinks back). */
     private static void shot(WebDriver browser, Optional<Path> dir, String name) throws Exception {
         if (dir.isPresent()) {
             Files.createDirectories(dir.get());
+            Dimension before = browser.manage().window().getSize();
+            long chrome = (Long) ((JavascriptExecutor) browser).executeScript("return window.outerHeight - window.innerHeight");
+            long page = (Long) ((JavascriptExecutor) browser).executeScript(
+                    "return Math.min(2400, document.documentElement.scrollHeight)");
+            browser.manage().window().setSize(new Dimension(before.getWidth(), (int) (page + chrome)));
+            Thread.sleep(300);
             Files.write(dir.get().resolve(name), ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
+            browser.manage().window().setSize(before);
         }
     }
 

@@ -71,7 +71,7 @@ function fmtDuration(ms) {
 
 function fmtRatio(r) { return r === null || r === undefined ? '—' : (r * 100).toFixed(1) + ' %'; }
 function sev(s) { return h('span', { class: 'sev sev-' + s }, s || '?'); }
-function tokenLink(id) { return h('a', { href: '#/token/' + encodeURIComponent(id) }, id); }
+function tokenLink(id) { return h('a', { class: 'nowrap', href: '#/token/' + encodeURIComponent(id) }, id); }
 
 function table(caption, headers, rows, opts) {
   const t = h('table', opts || {});
@@ -84,6 +84,7 @@ function table(caption, headers, rows, opts) {
 }
 
 function cell(v, num) { return h('td', { class: num ? 'num' : null }, v); }
+function tcell(iso) { return h('td', { class: 'nowrap' }, iso ? h('time', { datetime: iso }, fmtTime(iso)) : '—'); }
 function params() { return new URLSearchParams(location.hash.split('?')[1] || ''); }
 function setParams(page, p) { location.hash = '#/' + page + qs(p); }
 
@@ -176,9 +177,13 @@ async function overview(serial) {
     GAUGES.forEach(([k, label]) => dl.append(h('div', { class: 'gauge' }, h('dt', {}, label), h('dd', { 'data-gauge': k }, g[k] ?? '—'))));
     dl.append(h('div', { class: 'gauge' }, h('dt', {}, 'Least-privilege ratio'), h('dd', { 'data-gauge': 'leastPrivilegeRatio' }, fmtRatio(g.leastPrivilegeRatio))));
     if (latest) {
+      // Flows are per window: a window where no token ended or no incident moved has none, so show the latest known.
       [['lifespanP50Ms', 'Lifespan p50'], ['lifespanP95Ms', 'Lifespan p95'], ['timeToDetectP50Ms', 'Time to detect p50'],
-        ['timeToRevokeP50Ms', 'Time to revoke p50'], ['timeToReplaceP50Ms', 'Time to replace p50']].forEach(([k, label]) =>
-        dl.append(h('div', { class: 'gauge' }, h('dt', {}, label), h('dd', { 'data-gauge': k }, fmtDuration(latest[k])))));
+        ['timeToRevokeP50Ms', 'Time to revoke p50'], ['timeToReplaceP50Ms', 'Time to replace p50']].forEach(([k, label]) => {
+        const known = [...reports].reverse().find(r => r[k] !== null && r[k] !== undefined);
+        dl.append(h('div', { class: 'gauge' }, h('dt', {}, label), h('dd', { 'data-gauge': k }, known ? fmtDuration(known[k]) : '—'),
+          known ? h('dd', { class: 'when' }, 'window ending ' + fmtTime(known.windowEnd)) : null));
+      });
     }
     main.append(dl);
   }
@@ -248,7 +253,7 @@ function chart(parent, title, reports, series, scale, unit) {
       + ' window; the table below has the figures' });
   fig.append(plot);
   if (window.uPlot) {
-    const width = Math.max(320, Math.min(660, parent.clientWidth - 24));
+    const width = Math.max(300, fig.clientWidth - 20);
     new uPlot({
       width, height: 220,
       series: [{ label: 'Window end' }].concat(series.map(([, label, stroke]) => ({
@@ -257,7 +262,7 @@ function chart(parent, title, reports, series, scale, unit) {
       axes: [{}, { size: 60 }],
     }, data, plot);
   }
-  const rows = reports.slice(-48).reverse().map((r, i) => h('tr', {}, cell(fmtTime(r.windowEnd)),
+  const rows = reports.slice(-48).reverse().map((r, i) => h('tr', {}, tcell((r.windowEnd)),
     series.map(([k]) => cell(r[k] === null || r[k] === undefined ? '—' : +scale(r[k]).toFixed(2), true))));
   fig.append(h('details', {}, h('summary', {}, 'Figures as a table'),
     table(null, ['Window end'].concat(series.map(([, label]) => ({ label, num: true }))), rows)));
@@ -288,7 +293,7 @@ async function alerts(serial) {
     status);
   const body = h('tbody', { id: 'feed' });
   main.append(h('table', { id: 'feed-table' },
-    h('caption', { class: 'muted' }, 'Newest first; new alerts appear at the top as they are written.'),
+    h('caption', { class: 'muted' }, 'Most recently written first; new alerts appear at the top as the pipeline writes them.'),
     h('thead', {}, h('tr', {}, ['Event time', 'Severity', 'Type', 'Tenant', 'Owner', 'Token', 'Summary', 'Action']
       .map(x => h('th', { scope: 'col' }, x)))), body));
   const first = await api(API + '/dashboard/alerts' + qs(Object.assign({ limit: 200 }, f)));
@@ -299,7 +304,7 @@ async function alerts(serial) {
 
 function alertRow(a, fresh) {
   return h('tr', { class: fresh ? 'new' : null, 'data-alert-id': a.alertId, 'data-token-id': a.tokenId },
-    cell(fmtTime(a.eventTime)), cell(sev(a.severity)), cell(a.type), cell(a.tenant), cell(a.owner || '—'),
+    tcell((a.eventTime)), cell(sev(a.severity)), cell(a.type), cell(a.tenant), cell(a.owner || '—'),
     cell(tokenLink(a.tokenId)), cell(a.summary), cell(a.action));
 }
 
@@ -420,7 +425,7 @@ async function token(serial, id) {
 
   main.append(h('h2', {}, 'Open conditions'),
     open.length ? table(null, ['Condition', 'Severity', 'Since'], open.map(([c, since]) =>
-      h('tr', {}, cell(c), cell(sev((alertTypes[c] || {}).severity)), cell(fmtTime(since)))), { id: 'open-conditions' })
+      h('tr', {}, cell(c), cell(sev((alertTypes[c] || {}).severity)), tcell((since)))), { id: 'open-conditions' })
       : h('p', { id: 'open-conditions' }, 'None.'));
 
   if (t.incident) {
@@ -441,7 +446,7 @@ async function token(serial, id) {
 
   main.append(h('h2', {}, 'Alerts'),
     alertsOf.length ? table(null, ['Event time', 'Severity', 'Type', 'Summary', 'Action'], alertsOf.map(a =>
-      h('tr', {}, cell(fmtTime(a.eventTime)), cell(sev(a.severity)), cell(a.type), cell(a.summary),
+      h('tr', {}, tcell((a.eventTime)), cell(sev(a.severity)), cell(a.type), cell(a.summary),
         cell(a.action + (a.suggestedScopes && a.suggestedScopes.length ? ' (keep ' + a.suggestedScopes.join(', ') + ')' : '')))),
       { id: 'token-alerts' }) : h('p', { id: 'token-alerts' }, 'No alert among the recent ones this instance keeps.'));
 }
@@ -461,8 +466,8 @@ async function incidents(serial) {
     body.incidents.length ? table(null, ['Token', 'Tenant', 'State', 'Exposed', 'Detected', 'Revoked', 'Replaced by',
       { label: 'Time to detect', num: true }, { label: 'Time to revoke', num: true }, { label: 'Time to replace', num: true },
       { label: 'Attempts after revocation', num: true }], body.incidents.map(i => h('tr', {},
-      cell(tokenLink(i.tokenId)), cell(i.tenant), cell(i.open ? 'open' : 'closed'), cell(fmtTime(i.exposedAt)),
-      cell(fmtTime(i.detectedAt)), cell(fmtTime(i.revokedAt)), cell(i.replacedBy ? tokenLink(i.replacedBy) : '—'),
+      cell(tokenLink(i.tokenId)), cell(i.tenant), cell(i.open ? 'open' : 'closed'), tcell((i.exposedAt)),
+      tcell((i.detectedAt)), tcell((i.revokedAt)), cell(i.replacedBy ? tokenLink(i.replacedBy) : '—'),
       cell(fmtDuration(i.timeToDetectMs), true), cell(fmtDuration(i.timeToRevokeMs), true),
       cell(fmtDuration(i.timeToReplaceMs), true), cell(i.attemptsAfterRevocation, true))), { id: 'incidents' })
       : h('p', { class: 'muted' }, 'No incident.'));
@@ -493,9 +498,9 @@ async function versions(serial) {
       table(null, ['Version', 'Status', 'Since', { label: 'Active tokens bound', num: true }, 'Tokens'],
         (v ? v.versions : []).map(x => h('tr', { class: x.status === 'RETIRED' && x.activeBoundTokens > 0 ? 'attention' : null },
           cell(x.version), cell(x.status === 'RETIRED' && x.activeBoundTokens > 0 ? h('strong', {}, 'RETIRED, still in use') : x.status),
-          cell(fmtTime(x.statusAt)), cell(x.activeBoundTokens, true),
-          cell(x.tokens.slice(0, 8).map((id, i) => [i ? ', ' : '', tokenLink(id)]).flat(),
-            x.tokens.length > 8 ? ' …' : ''))))));
+          tcell((x.statusAt)), cell(x.activeBoundTokens, true),
+          cell(x.tokens.slice(0, 8).map((id, i) => [i ? ', ' : '', tokenLink(id)]).flat()
+            .concat(x.tokens.length > 8 ? [' and ' + (x.activeBoundTokens - 8) + ' more'] : [])))))));
   }
 }
 
