@@ -401,8 +401,11 @@ async function token(serial, id) {
     [life.issuedAt, life.replacesTokenId ? 'Issued, replacing ' : 'Issued', life.replacesTokenId],
     [life.exposedAt, 'Exposure began'], [life.compromisedAt, 'Reported compromised'],
     [life.revokedAt, 'Revoked'], [life.expiredAt, 'Expired'],
-    [life.lastEventAt, 'Last lifecycle event: ' + (life.lastEventType || '?')],
   ].filter(e => e[0]);
+  // The state keeps the last lifecycle event (a rotation, renewal, scope change) besides the dated milestones above.
+  if (life.lastEventAt && !['ISSUED', 'REVOKED', 'EXPIRED', 'COMPROMISED'].includes(life.lastEventType)) {
+    events.push([life.lastEventAt, 'Last lifecycle event: ' + life.lastEventType]);
+  }
   if (life.expiresAt && !life.expiredAt) events.push([life.expiresAt, 'Expires']);
   if (life.replacedBy) events.push([t.incident && t.incident.replacementFirstUsedAt, 'Replaced by ', life.replacedBy]);
   events.sort((a, b) => String(a[0] || '9').localeCompare(String(b[0] || '9')));
