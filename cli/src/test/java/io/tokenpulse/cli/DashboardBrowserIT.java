@@ -67,7 +67,6 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * hook, which that work is to fill. With {@code -Dtokenpulse.screenshots=DIR} it saves a screenshot of each page.
  */
 class DashboardBrowserIT {
-    private static final RealKafkaAndRegistry STACK = RealKafkaAndRegistry.get();
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String ADMIN = "dashboard-it-admin";
     private static final String SCOPED = "dashboard-it-one-tenant";
@@ -87,7 +86,8 @@ class DashboardBrowserIT {
                 "no headless browser here: install Debian's chromium and chromium-driver (apt-get install -y chromium "
                         + "chromium-driver), or point TOKENPULSE_CHROMIUM and TOKENPULSE_CHROMEDRIVER at them");
 
-        StackApp stack = new StackApp(STACK, "dashboard", dir.resolve("state"), 3, Map.of(
+        // The shared broker and registry only now: a run without a browser skips without starting them.
+        StackApp stack = new StackApp(RealKafkaAndRegistry.get(), "dashboard", dir.resolve("state"), 3, Map.of(
                 AppConfig.QUERY_AUTH_SHA256, BearerAuth.sha256Hex(ADMIN) + "," + BearerAuth.sha256Hex(SCOPED)));
         // The history first, then the app: an app started on empty topics takes the wall clock as its event time, and
         // windows of a backfill published after that close as late data, without a report of their own.
@@ -296,14 +296,14 @@ class DashboardBrowserIT {
         new WebDriverWait(browser, timeout, Duration.ofMillis(100)).until(condition::apply);
     }
 
-    /** The whole page at the laptop width (the window grows to the page's height, up to 2,400 px, then shrinks back). */
+    /** The whole page at the laptop width (the window grows to the page's height, up to 1,600 px, then shrinks back). */
     private static void shot(WebDriver browser, Optional<Path> dir, String name) throws Exception {
         if (dir.isPresent()) {
             Files.createDirectories(dir.get());
             Dimension before = browser.manage().window().getSize();
             long chrome = (Long) ((JavascriptExecutor) browser).executeScript("return window.outerHeight - window.innerHeight");
             long page = (Long) ((JavascriptExecutor) browser).executeScript(
-                    "return Math.min(2400, document.documentElement.scrollHeight)");
+                    "return Math.min(1600, document.documentElement.scrollHeight)");
             browser.manage().window().setSize(new Dimension(before.getWidth(), (int) (page + chrome)));
             Thread.sleep(300);
             Files.write(dir.get().resolve(name), ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));

@@ -162,7 +162,7 @@ public final class Dashboard implements AutoCloseable {
         response.write(true, ByteBuffer.wrap(out.body()), callback);
     }
 
-    /** Ends the live streams, then the feed's consumer. */
+    /** Ends the live streams and stops the feed, without waiting: the HTTP server closes right after. */
     @Override
     public void close() {
         stream.close();

@@ -145,18 +145,17 @@ public final class DashboardFeed implements AutoCloseable {
         }
     }
 
+    /**
+     * Tells the feed to stop and returns at once: its thread closes the consumer on its way out. The app closes the
+     * dashboard before its HTTP server, and a peer must not get answers from an instance that is leaving.
+     */
     @Override
     public void close() {
         running = false;
-        if (!thread.isAlive()) {
+        if (thread.isAlive()) {
+            consumer.wakeup();
+        } else {
             consumer.close(Duration.ofSeconds(5));
-            return;
-        }
-        consumer.wakeup();
-        try {
-            thread.join(10_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 }

@@ -304,7 +304,7 @@ async function alerts(serial) {
 
 function alertRow(a, fresh) {
   return h('tr', { class: fresh ? 'new' : null, 'data-alert-id': a.alertId, 'data-token-id': a.tokenId },
-    tcell((a.eventTime)), cell(sev(a.severity)), cell(a.type), cell(a.tenant), cell(a.owner || '—'),
+    tcell((a.eventTime)), cell(sev(a.severity)), cell(a.type), cell(a.tenant), h('td', { class: 'nowrap' }, a.owner || '—'),
     cell(tokenLink(a.tokenId)), cell(a.summary), cell(a.action));
 }
 
