@@ -49,6 +49,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.Keys;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
@@ -119,6 +120,12 @@ class DashboardBrowserIT {
             assertEquals(4, browser.findElements(By.cssSelector("figure.chart canvas")).size(), "four trend charts drawn");
             waitFor(browser, Duration.ofSeconds(30), b -> !b.findElements(By.cssSelector("#conditions-table tbody tr")).isEmpty());
             shot(browser, shots, "dashboard-overview.png");
+            // Keyboard and labels: every control has a label, the page moves focus to the content it just rendered
+            assertEquals(0L, ((JavascriptExecutor) browser).executeScript("return [...document.querySelectorAll('input, select')]"
+                    + ".filter(e => e.labels.length === 0 && !e.getAttribute('aria-label')).length"), "unlabelled controls");
+            assertEquals("main", ((JavascriptExecutor) browser).executeScript("return document.activeElement.id"));
+            browser.switchTo().activeElement().sendKeys(Keys.TAB);
+            assertEquals("ov-tenant", browser.switchTo().activeElement().getAttribute("id"), "Tab from the content reaches its filters");
 
             // Incidents: the timelines with their three durations
             open(browser, url + "/#/incidents", "incidents");
@@ -157,6 +164,12 @@ class DashboardBrowserIT {
             assertEquals(new TreeSet<>(tenants), tenantsInFeed, "the admin sees every tenant's alerts");
             liveAlertShowsWithinTwoSeconds(stack, app, browser, scopedTenant);
             shot(browser, shots, "dashboard-alerts.png");
+            // A token link followed with the keyboard opens the token's page
+            WebElement link = browser.findElement(By.cssSelector("#feed tr a"));
+            String linked = link.getText();
+            link.sendKeys(Keys.ENTER);
+            waitFor(browser, Duration.ofSeconds(20), b -> "token".equals(b.findElement(By.id("main")).getAttribute("data-ready")));
+            assertTrue(browser.findElement(By.tagName("h1")).getText().contains(linked));
 
             // A credential scoped to one tenant: the feed, the tenant pickers and the API show that tenant only
             browser.findElement(By.id("sign-out")).click();
