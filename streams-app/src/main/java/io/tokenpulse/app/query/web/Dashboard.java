@@ -50,12 +50,14 @@ public final class Dashboard implements AutoCloseable {
     private final AlertStream stream;
     private final DashboardFeed feed;
     private final Map<String, Optional<byte[]>> files = new ConcurrentHashMap<>();
+    /** The stream's request as the route table passed it on (authenticated, caller attached), on this thread. */
+    private final ThreadLocal<ApiRequest> streamRequest = new ThreadLocal<>();
 
     private Dashboard(AppConfig config, Topics topics, BearerAuth auth, QueryRoutes.RequestMetrics metrics) {
         resource = new DashboardResource(alerts, reports, deployments, TenantScope.ALL);
         routes = new QueryRoutes(List.of(
                 new QueryRoutes.Route("GET", API + "/alerts", false, resource::alerts),
-                new QueryRoutes.Route("GET", STREAM, false, resource::streamCheck),
+                new QueryRoutes.Route("GET", STREAM, false, this::streamCheck),
                 new QueryRoutes.Route("GET", API + "/reports", false, resource::reports),
                 new QueryRoutes.Route("GET", API + "/tenants", false, resource::tenants),
                 new QueryRoutes.Route("GET", API + "/services", false, resource::services)), auth, metrics);
@@ -97,10 +99,17 @@ public final class Dashboard implements AutoCloseable {
                 write(response, callback, ApiException.badRequest("the query string is not valid URL encoding").toResponse());
                 return true;
             }
-            ApiRequest api = parsed.get();
-            ApiResponse checked = routes.handle(api);
-            if (path.equals(STREAM) && checked.status() == 200) {
-                stream.open(response, callback, resource.filter(api), DashboardResource.after(api));
+            ApiResponse checked;
+            ApiRequest admitted;
+            try {
+                checked = routes.handle(parsed.get());
+                admitted = streamRequest.get();
+            } finally {
+                streamRequest.remove();
+            }
+            if (path.equals(STREAM) && checked.status() == 200 && admitted != null) {
+                // The stream filters with the request the route table admitted, so it sees who the caller is.
+                stream.open(response, callback, resource.filter(admitted), DashboardResource.after(admitted));
             } else {
                 write(response, callback, checked);
             }
@@ -128,6 +137,12 @@ public final class Dashboard implements AutoCloseable {
         ApiResponse out = new ApiResponse(200, TYPES.get(ext), Map.of(), body.get());
         write(response, callback, out);
         return true;
+    }
+
+    private ApiResponse streamCheck(ApiRequest request) {
+        ApiResponse ok = resource.streamCheck(request);
+        streamRequest.set(request);
+        return ok;
     }
 
     private static Optional<byte[]> read(String resource) {
