@@ -183,7 +183,7 @@ final class SimulateCommand implements Callable<Integer> {
         }
 
         @Override
-        public void accept(SimEvent e) {
+        public void accept(SimEvent e) throws InterruptedException {
             Object v = e.event().value();
             CompletableFuture<?> sent;
             if (v instanceof TokenUsageEvent u) {

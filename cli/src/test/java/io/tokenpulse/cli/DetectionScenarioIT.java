@@ -57,16 +57,16 @@ class DetectionScenarioIT {
             try (Stream<Path> files = Files.list(SCENARIO)) {
                 parts = files.filter(p -> p.toString().endsWith(".jsonl")).sorted().toList();
             }
-            for (Path part : parts) {
-                CliRun published = stackApp.cli("publish", "--format", "jsonl", part.toString());
-                assertEquals(0, published.exitCode, part + ": " + published);
-                // Let the pipeline settle: idle tasks catch up with the instance's event time (detect.idle.after).
-                Thread.sleep(6_000);
-                if (restartMidway && part.getFileName().toString().startsWith("2b")) {
-                    app.close(Duration.ofSeconds(30));
-                    app = TokenPulseApp.create(config).start();
-                    app.awaitRunning(Duration.ofSeconds(60));
-                }
+            // Every part in one go, as a backfill arrives; with restartMidway the app is stopped and started again
+            // while it works through them.
+            List<String> publish = new java.util.ArrayList<>(List.of("publish", "--format", "jsonl"));
+            parts.forEach(p -> publish.add(p.toString()));
+            CliRun published = stackApp.cli(publish.toArray(String[]::new));
+            assertEquals(0, published.exitCode, published.toString());
+            if (restartMidway) {
+                app.close(Duration.ofSeconds(30));
+                app = TokenPulseApp.create(config).start();
+                app.awaitRunning(Duration.ofSeconds(60));
             }
             CliRun read = stackApp.cli("alerts", "--from-beginning", "--json", "--idle-timeout", "8");
             assertEquals(0, read.exitCode, read.toString());

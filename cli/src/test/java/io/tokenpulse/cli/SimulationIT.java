@@ -37,7 +37,7 @@ class SimulationIT {
         try {
             app.awaitRunning(Duration.ofSeconds(60));
             CliRun simulated = stackApp.cli("simulate", "--tenants", "2", "--tokens", "300", "--days", "10", "--seed", "5",
-                    "--truth", truth.toString(), "--sync-timeout", "PT30S");
+                    "--truth", truth.toString());
             assertEquals(0, simulated.exitCode, simulated.toString());
             CliRun evaluated = stackApp.cli("evaluate", "--truth", truth.toString(), "--json", "--idle-timeout", "5");
             assertEquals(0, evaluated.exitCode, evaluated.toString());

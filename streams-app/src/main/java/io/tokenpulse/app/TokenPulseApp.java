@@ -10,6 +10,7 @@ import io.tokenpulse.app.query.QueryMetrics;
 import io.tokenpulse.app.query.QueryServer;
 import io.tokenpulse.app.query.Readiness;
 import io.tokenpulse.app.query.StreamsCluster;
+import io.tokenpulse.app.query.web.Dashboard;
 import io.tokenpulse.registry.SchemaRegistryClient;
 import io.tokenpulse.registry.SchemaRegistryClients;
 import java.time.Clock;
@@ -58,6 +59,8 @@ public final class TokenPulseApp implements AutoCloseable {
     /** The query API of this instance; null when {@code query.enabled=false}. */
     private final QueryServer query;
     private final QueryMetrics queryMetrics;
+    /** The web dashboard on the query server; null when the query API is off. */
+    private final Dashboard dashboard;
     private final Readiness readiness = new Readiness();
     private final CompletableFuture<Void> running = new CompletableFuture<>();
     private final CompletableFuture<KafkaStreams.State> stopped = new CompletableFuture<>();
@@ -94,8 +97,11 @@ public final class TokenPulseApp implements AutoCloseable {
                 query.serve(QueryApi.routes(cluster, cluster, security.forwarder(QueryApi.PEER_TIMEOUT),
                         topics.keySerde().serializer(), security.auth(), security.peer(), AuditLog.toLogger(), readiness,
                         queryMetrics::scrape, queryMetrics));
+                dashboard = Dashboard.create(config, topics, security.auth(), queryMetrics);
+                query.web(dashboard.handler());
             } else {
                 queryMetrics = null;
+                dashboard = null;
             }
         } catch (RuntimeException e) {
             if (query != null) {
@@ -122,6 +128,9 @@ public final class TokenPulseApp implements AutoCloseable {
         AppTopics.Partitions partitions = AppTopics.ensure(config, topics);
         topology.sources().expect(partitions.tokens(), partitions.deployments(), partitions.policies());
         streams.start();
+        if (dashboard != null) {
+            dashboard.start();
+        }
         return this;
     }
 
@@ -164,6 +173,7 @@ public final class TokenPulseApp implements AutoCloseable {
         log.info("Stopping TokenPulse (application.id={}, timeout {})", config.applicationId(), timeout);
         // The HTTP server first: no query should meet stores that are closing under it.
         if (query != null) {
+            dashboard.close();
             query.close();
             queryMetrics.close();
         }
@@ -189,6 +199,11 @@ public final class TokenPulseApp implements AutoCloseable {
     /** Where this instance's query API answers, e.g. {@code http://127.0.0.1:8088}; empty when it is off. */
     public Optional<String> queryUrl() {
         return Optional.ofNullable(query).map(QueryServer::url);
+    }
+
+    /** The web dashboard, to scope tenants per credential (empty when the query API is off). */
+    public Optional<Dashboard> dashboard() {
+        return Optional.ofNullable(dashboard);
     }
 
     public KafkaStreams.State state() {

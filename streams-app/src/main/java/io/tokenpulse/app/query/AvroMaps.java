@@ -11,11 +11,11 @@ import org.apache.avro.Schema;
 import org.apache.avro.generic.IndexedRecord;
 
 /** An Avro record as plain JSON values with SPEC's field names: ISO-8601 times, enum symbols, sorted maps. */
-final class AvroMaps {
+public final class AvroMaps {
     private AvroMaps() {
     }
 
-    static Map<String, Object> of(IndexedRecord record) {
+    public static Map<String, Object> of(IndexedRecord record) {
         Map<String, Object> m = new LinkedHashMap<>();
         for (Schema.Field f : record.getSchema().getFields()) {
             m.put(f.name(), value(record.get(f.pos())));

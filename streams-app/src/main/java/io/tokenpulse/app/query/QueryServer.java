@@ -44,6 +44,7 @@ public final class QueryServer implements AutoCloseable {
     private final ApiSecurity security;
     private final KeyStoreScanner keyStoreScanner;
     private volatile QueryRoutes routes;
+    private volatile Request.Handler web;
 
     private QueryServer(AppConfig.Query config, ApiSecurity security) throws Exception {
         this.security = security;
@@ -70,7 +71,11 @@ public final class QueryServer implements AutoCloseable {
         server.addConnector(connector);
         server.setHandler(new Handler.Abstract() {
             @Override
-            public boolean handle(Request request, Response response, Callback callback) {
+            public boolean handle(Request request, Response response, Callback callback) throws Exception {
+                Request.Handler w = web;
+                if (w != null && w.handle(request, response, callback)) {
+                    return true;
+                }
                 write(response, callback, answer(request));
                 return true;
             }
@@ -133,6 +138,11 @@ public final class QueryServer implements AutoCloseable {
 
     public void serve(QueryRoutes routes) {
         this.routes = routes;
+    }
+
+    /** Paths this handler takes (the dashboard) are answered before the API's routes. */
+    public void web(Request.Handler handler) {
+        this.web = handler;
     }
 
     public int port() {
