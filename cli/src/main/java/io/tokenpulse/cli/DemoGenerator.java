@@ -63,20 +63,21 @@ final class DemoGenerator implements Runnable {
     @Override
     public void run() {
         policy();
-        for (int i = 0; i < 20; i++) {
-            String id = "demo-svc-" + i;
-            issue(id, "checkout", "2.3", List.of("orders:read", "orders:write"), Duration.ofDays(30), null);
-            healthy.add(id);
-        }
-        deploy("checkout", "2.3", DeploymentType.DEPLOYED);
-        // A token with twenty minutes of quiet history, so that a burst in the current 5-minute window has a
-        // mean to be compared with (USAGE_SPIKE needs completed windows since the first use).
+        // History first, in event-time order, as any backfill must come: a token with twenty minutes of quiet use, so
+        // that a burst in the current 5-minute window has a mean to be compared with (USAGE_SPIKE needs completed
+        // windows since the first use). Published after the live tokens, its old uses would be late records.
         lifecycle(SPIKY, LifecycleType.ISSUED, "reports", "1.0", List.of("reports:read"), now().plus(Duration.ofDays(30)),
                 null, null, now().minus(Duration.ofMinutes(20)));
         for (int minutes = 20; minutes > 0; minutes--) { // every minute: never idle long enough to be UNUSED
             use(SPIKY, "reports:read", UsageOutcome.ALLOWED, "reports", "1.0", "10.0.6.6", "reports/1.0", 1,
                     now().minus(Duration.ofMinutes(minutes)));
         }
+        for (int i = 0; i < 20; i++) {
+            String id = "demo-svc-" + i;
+            issue(id, "checkout", "2.3", List.of("orders:read", "orders:write"), Duration.ofDays(30), null);
+            healthy.add(id);
+        }
+        deploy("checkout", "2.3", DeploymentType.DEPLOYED);
         long nanosPerEvent = (long) (1e9 / eventsPerSecond);
         long next = System.nanoTime();
         long nextStory = System.nanoTime() + Duration.ofSeconds(5).toNanos();
