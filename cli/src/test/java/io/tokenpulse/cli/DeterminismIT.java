@@ -57,6 +57,7 @@ class DeterminismIT {
     private static Path fleet;
     private static Path truth;
     private static Instant lastEventAt;
+    private static long truthAlerts;
 
     @BeforeAll
     static void simulate() throws IOException {
@@ -65,6 +66,8 @@ class DeterminismIT {
         CliRun sim = CliRun.of("simulate", "--tenants", "2", "--tokens", "240", "--days", "12", "--seed", "11",
                 "--out", fleet.toString(), "--truth", truth.toString());
         assertEquals(0, sim.exitCode, sim.toString());
+        truthAlerts = Files.readAllLines(truth).stream().filter(l -> l.contains("\"record\":\"alert\"")).count();
+        assertTrue(truthAlerts > 100, "the fleet has alerts to find: " + truthAlerts);
         lastEventAt = Files.readAllLines(fleet).stream().filter(l -> l.startsWith("{"))
                 .map(l -> Instant.parse(field(l, "occurredAt"))).max(Comparator.naturalOrder()).orElseThrow();
     }
@@ -159,15 +162,19 @@ class DeterminismIT {
         }
     }
 
-    /** Every output until nothing new came for {@link #QUIET}; then the run's score against the truth. */
+    /**
+     * Every output until at least as many alerts as the truth holds came and then nothing new for {@link #QUIET} (a
+     * busy machine may pause the pipeline for longer than any fixed wait); then the run's score against the truth.
+     */
     private Outputs collect(StackApp stack) throws Exception {
         try (Reader alerts = new Reader(stack, TopicDef.ALERTS, TokenAlert.class);
              Reader actions = new Reader(stack, TopicDef.ACTIONS, RemediationAction.class);
              Reader incidents = new Reader(stack, TopicDef.INCIDENTS, IncidentTimeline.class);
              Reader reports = new Reader(stack, TopicDef.REPORTS, PostureReport.class)) {
-            long deadline = System.nanoTime() + Duration.ofMinutes(4).toNanos();
+            long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
             long quietSince = System.nanoTime();
-            while (System.nanoTime() < deadline && System.nanoTime() - quietSince < QUIET.toNanos()) {
+            while (System.nanoTime() < deadline
+                    && (alerts.records.size() < truthAlerts || System.nanoTime() - quietSince < QUIET.toNanos())) {
                 if (alerts.poll() + actions.poll() + incidents.poll() + reports.poll() > 0) {
                     quietSince = System.nanoTime();
                 }
