@@ -131,6 +131,8 @@ class QueryIT {
             String metrics = get(urlA, "/api/v1/metrics").body();
             assertTrue(metrics.contains("kafka_stream_"), "Kafka Streams metrics");
             assertTrue(metrics.contains("tokenpulse_dead_letters_total{stage=\"validation\"}"), "dead letters");
+            assertTrue(metrics.contains("tokenpulse_late_records_total"), "late records");
+            assertTrue(metrics.contains("tokenpulse_duplicate_records_total"), "duplicate records");
             assertEquals(200, get(urlB, "/api/v1/ready").statusCode());
 
             // The posture of a tenant: gauges as of the last closed hour, which holds every token of it (issued 2 h ago)

@@ -92,7 +92,7 @@ public final class TokenPulseApp implements AutoCloseable {
             if (query != null) {
                 StreamsCluster cluster = new StreamsCluster(streams, query.advertised(), topology.topology().describe(),
                         config.applicationId());
-                queryMetrics = new QueryMetrics(streams, topology.deadLetters());
+                queryMetrics = new QueryMetrics(streams, topology.deadLetters(), topology.late());
                 ApiSecurity security = query.security();
                 query.serve(QueryApi.routes(cluster, cluster, security.forwarder(QueryApi.PEER_TIMEOUT),
                         topics.keySerde().serializer(), security.auth(), security.peer(), AuditLog.toLogger(), readiness,
