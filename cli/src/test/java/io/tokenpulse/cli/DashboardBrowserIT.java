@@ -93,7 +93,7 @@ class DashboardBrowserIT {
         // The history first, then the app: an app started on empty topics takes the wall clock as its event time, and
         // windows of a backfill published after that close as late data, without a report of their own.
         CliRun simulated = stack.cli("simulate", "--tenants", "2", "--tokens", "120", "--days", String.valueOf(SIM_DAYS),
-                "--seed", "7", "--start", SIM_END.minus(Duration.ofDays(SIM_DAYS)).toString(), "--no-sync");
+                "--seed", "7", "--start", SIM_END.minus(Duration.ofDays(SIM_DAYS)).toString());
         assertEquals(0, simulated.exitCode, simulated.toString());
         TokenPulseApp app = TokenPulseApp.create(stack.config).start();
         WebDriver browser = null;

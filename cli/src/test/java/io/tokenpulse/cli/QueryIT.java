@@ -233,7 +233,6 @@ class QueryIT {
     }
 
     private static void publish(StackApp stack, Set<String> ids, Set<String> noExpiry, Set<String> compromised) throws Exception {
-        awaitLeaders(stack);
         Properties client = new Properties();
         client.putAll(stack.config.kafkaClientProperties());
         SchemaRegistryClient registry = SchemaRegistryClients.fromConfig(stack.config.registry().clientConfig());
@@ -274,22 +273,6 @@ class QueryIT {
      * and on a loaded machine the idempotent producer's retries then end in OUT_OF_ORDER_SEQUENCE_NUMBER and lose
      * records (seen: ISSUED events missing, tokens stuck PENDING).
      */
-    private static void awaitLeaders(StackApp stack) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        try (org.apache.kafka.clients.admin.Admin admin = STACK.admin()) {
-            while (true) {
-                boolean led = admin.describeTopics(stack.topics.values()).allTopicNames().get().values().stream()
-                        .allMatch(d -> d.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty()));
-                if (led) {
-                    return;
-                }
-                if (System.nanoTime() > deadline) {
-                    throw new AssertionError("the topics have no leader for every partition within 60 s");
-                }
-                Thread.sleep(200);
-            }
-        }
-    }
 
     /** Until both instances list every token (both RUNNING after their rebalances, every event applied). */
     private void awaitState(String urlA, String urlB) throws Exception {

@@ -181,6 +181,38 @@ public final class RealKafkaAndRegistry {
     public void createTopics(Map<TopicDef, String> names, int partitions) {
         try (Admin admin = admin()) {
             TopicSetup.ensureTopics(admin, names, partitions);
+            awaitLeaders(admin, names.values());
+        }
+    }
+
+    /**
+     * Until every partition of the topics has a leader: a producer that writes into a topic created a moment ago
+     * otherwise meets NOT_LEADER_OR_FOLLOWER, retries, and says so in WARN lines a test of a clean run must not see.
+     */
+    private static void awaitLeaders(Admin admin, java.util.Collection<String> topics) {
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(60).toNanos();
+        while (true) {
+            try {
+                boolean led = admin.describeTopics(topics).allTopicNames().get().values().stream()
+                        .allMatch(d -> d.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty()));
+                if (led) {
+                    return;
+                }
+            } catch (java.util.concurrent.ExecutionException e) {
+                // not known to the broker yet (UnknownTopicOrPartition): ask again
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for topic leaders", e);
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("topics " + topics + " have no leader for every partition within 60 s");
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for topic leaders", e);
+            }
         }
     }
 

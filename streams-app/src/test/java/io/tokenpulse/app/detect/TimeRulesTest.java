@@ -73,13 +73,14 @@ class TimeRulesTest {
             f.policy(p -> p.setUnusedAfterMs(days(30).toMillis()));
             f.policy(p -> p.setUnusedAfterMs(days(10).toMillis()).setEffectiveFrom(at(days(50))));
             f.issue("a", T0);
-            f.use("a", at(days(45)));
             f.issue("b", T0);
             f.use("b", at(days(5)));
+            f.use("a", at(days(25)));
+            f.use("a", at(days(45)));
             f.tick(at(days(100)));
             List<TokenAlert> unused = f.newAlerts(AlertType.UNUSED_TOKEN);
-            // b: 30 days after its use, under the first policy; a: judged by the second from day 50 on, unused 10 days
-            // after its use (under the first alone it would have been day 75)
+            // b: 30 days after its use, under the first policy; a (never 30 days idle): judged by the second from day
+            // 50 on, unused 10 days after its last use (under the first alone it would have been day 75)
             assertEquals(Map.of("b", at(days(35)), "a", at(days(55))),
                     Map.of(unused.get(0).getTokenId(), unused.get(0).getEventTime(), unused.get(1).getTokenId(),
                             unused.get(1).getEventTime()), unused.toString());
