@@ -6,22 +6,23 @@ import io.tokenpulse.avro.state.TokenLink;
 
 /**
  * How a token task holds a record until the watermark passes it: a tag byte and the record's Avro binary. The rank
- * orders records of the same millisecond: links from other tokens first (a replacement issued at t is known at t),
- * then lifecycle (a revocation at t makes a use at t a use of a revoked token), then uses.
+ * orders records of the same millisecond: the token's own lifecycle first (a token issued at t and replaced at t has
+ * a grant to compare the replacement's with; a revocation at t makes a use at t a use of a revoked token), then
+ * links from other tokens, then uses. Deadlines due at t fire before all of them.
  */
 final class HeldInput {
-    static final int LINK = 0;
-    static final int LIFECYCLE = 1;
+    static final int LIFECYCLE = 0;
+    static final int LINK = 1;
     static final int USAGE = 2;
 
     private HeldInput() {
     }
 
     static int rank(TokenInput input) {
-        if (input instanceof TokenInput.Link) {
-            return LINK;
+        if (input instanceof TokenInput.Lifecycle) {
+            return LIFECYCLE;
         }
-        return input instanceof TokenInput.Lifecycle ? LIFECYCLE : USAGE;
+        return input instanceof TokenInput.Link ? LINK : USAGE;
     }
 
     /** A unique, deterministic id among the records of the same millisecond and rank. */

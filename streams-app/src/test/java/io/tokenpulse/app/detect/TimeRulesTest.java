@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The rules of time and order that are not about interleavings (InterleavingProperties covers those): the
+ * The rules of time and order that are not about interleavings (InterleavingTest covers those): the
  * de-duplication window, late records, policies in time, ephemeral and discovered tokens.
  */
 class TimeRulesTest {
@@ -85,6 +85,21 @@ class TimeRulesTest {
                     Map.of(unused.get(0).getTokenId(), unused.get(0).getEventTime(), unused.get(1).getTokenId(),
                             unused.get(1).getEventTime()), unused.toString());
             assertEquals(2, unused.size());
+        }
+    }
+
+    @Test
+    void aReplacementIssuedAtTheSameMillisecondAsTheTokenItReplacesIsComparedWithItsGrant() {
+        // The demo does this: a token issued and rotated in the same instant. Its own lifecycle is judged before the
+        // link that arrives from the replacement's partition, so the grant is there to compare with.
+        try (Fleet f = new Fleet(stateDir)) {
+            f.issue("old", at(days(1)), List.of("ledger:read"), at(days(30)));
+            f.lifecycle("new", LifecycleType.ROTATED, at(days(1)), b -> b.setReplacesTokenId("old")
+                    .setScopes(List.of("ledger:read", "ledger:write")).setExpiresAt(at(days(60))));
+            f.tick(at(days(2)));
+            TokenAlert creep = f.one(AlertType.SCOPE_CREEP);
+            assertEquals("new", creep.getTokenId());
+            assertEquals("ledger:write", creep.getEvidence().get("addedScopes"));
         }
     }
 

@@ -41,7 +41,7 @@ import org.apache.kafka.streams.test.TestRecord;
  * alerts, actions, incidents and reports as the same records sent in order. The scenario touches every alert type
  * and every fact that crosses tasks (replacements, their first use, retirements, policies in time).
  */
-class InterleavingProperties {
+class InterleavingTest {
     private static final Duration LATENESS = Duration.ofHours(1);
     private static final Instant T0 = Pipeline.NOW.minus(Duration.ofDays(200));
     private static final Map<String, String> SETTINGS = Map.of(
