@@ -23,7 +23,7 @@ final class AlertsCommand implements Callable<Integer> {
     @Option(names = "--from-beginning", description = "Start with the oldest alert still in the topic.")
     boolean fromBeginning;
 
-    @Option(names = "--json", description = "One JSON object per line with SPEC's field names (timestamps ISO-8601 UTC).")
+    @Option(names = "--json", description = "One JSON object per line with the contract's field names (timestamps ISO-8601 UTC).")
     boolean json;
 
     @Option(names = "--idle-timeout", paramLabel = "SECONDS",

@@ -13,7 +13,7 @@ import org.apache.avro.generic.GenericContainer;
 import org.apache.avro.generic.IndexedRecord;
 
 /**
- * Renders our Avro records as plain JSON with SPEC's field names: timestamps as ISO-8601 UTC strings,
+ * Renders our Avro records as plain JSON with the contract's field names: timestamps as ISO-8601 UTC strings,
  * enums as their symbol, nulls as null. Avro's own JSON encoding wraps unions ({"string": ...}),
  * which no script wants to read.
  */

@@ -24,7 +24,7 @@ final class IncidentsCommand implements Callable<Integer> {
     @Option(names = "--tenant", paramLabel = "TENANT", description = "Only this tenant's incidents.")
     String tenant;
 
-    @Option(names = "--json", description = "One JSON object per line with SPEC's field names (timestamps ISO-8601 UTC).")
+    @Option(names = "--json", description = "One JSON object per line with the contract's field names (timestamps ISO-8601 UTC).")
     boolean json;
 
     @Override

@@ -45,7 +45,7 @@ import picocli.CommandLine.Spec;
                 + " exit code 0 when nothing was rejected or failed to send, 2 otherwise.",
                 "",
                 "Formats:",
-                "  jsonl        SPEC's canonical JSON Lines: one object per line, \"kind\" usage, lifecycle, deployment or policy.",
+                "  jsonl        Canonical JSON Lines (docs/CONTRACT.md): one object per line, \"kind\" usage, lifecycle, deployment or policy.",
                 "  cloudtrail   AWS CloudTrail: S3 delivery files ({\"Records\":[...]}) or JSON Lines of event records. A record"
                 + " with userIdentity.accessKeyId is a use of that key (scope <service>:<eventName>, outcome from errorCode);"
                 + " successful CreateAccessKey issues a key, UpdateAccessKey to Inactive and DeleteAccessKey revoke one,"

@@ -34,7 +34,7 @@ final class ReportsCommand implements Callable<Integer> {
     @Option(names = "--last", paramLabel = "N", description = "Only the N most recent windows (default: all).")
     Integer last;
 
-    @Option(names = "--json", description = "One JSON object per line with SPEC's field names (timestamps ISO-8601 UTC).")
+    @Option(names = "--json", description = "One JSON object per line with the contract's field names (timestamps ISO-8601 UTC).")
     boolean json;
 
     @Override

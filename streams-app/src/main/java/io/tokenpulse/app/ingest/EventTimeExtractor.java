@@ -9,7 +9,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.streams.processor.TimestampExtractor;
 
 /**
- * Event time is {@code occurredAt} (SPEC), never the arrival time: the input topics use LogAppendTime, so the
+ * Event time is {@code occurredAt} (docs/CONTRACT.md), never the arrival time: the input topics use LogAppendTime, so the
  * record timestamp only says when Kafka got it. Kafka Streams calls this on the deserialized record.
  *
  * <p>A value that cannot say when it happened (a tombstone, a null {@code occurredAt}, a time before 1970, or a

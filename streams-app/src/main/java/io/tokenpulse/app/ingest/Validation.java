@@ -14,7 +14,7 @@ import java.util.Optional;
 
 /**
  * What a deserialized input record must satisfy beyond its schema. Avro guarantees types; these rules add
- * what the SPEC means: ids present, event time plausible, the record keyed as its topic says (a wrong key
+ * what the contract means: ids present, event time plausible, the record keyed as its topic says (a wrong key
  * puts the record on the wrong partition, away from the state it needs), a use counting at least once.
  */
 public final class Validation {
@@ -76,7 +76,7 @@ public final class Validation {
             p.required("tenant", e.getTenant());
             p.required("service", e.getService());
             p.required("version", e.getVersion());
-            // SPEC keys deployments by service and compacts them by service+version: our producers write the key
+            // The contract keys deployments by service and compacts them by service+version: our producers write the key
             // tenant/service@version so compaction keeps every version's latest event; a plain service key is fine too.
             String versionKey = io.tokenpulse.schemas.Keys.deployment(e.getTenant(), e.getService(), e.getVersion());
             if (key == null || !key.equals(versionKey)) {
@@ -134,7 +134,7 @@ public final class Validation {
             }
         }
 
-        /** Ids are public identifiers, never secrets (SPEC), so naming them in the reason is safe. */
+        /** Ids are public identifiers, never secrets (docs/CONTRACT.md), so naming them in the reason is safe. */
         void keyIs(String field, String key, String value) {
             if (value == null || value.isBlank()) {
                 return;

@@ -10,7 +10,7 @@ import java.util.TreeMap;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.IndexedRecord;
 
-/** An Avro record as plain JSON values with SPEC's field names: ISO-8601 times, enum symbols, sorted maps. */
+/** An Avro record as plain JSON values with the contract's field names: ISO-8601 times, enum symbols, sorted maps. */
 public final class AvroMaps {
     private AvroMaps() {
     }
