@@ -289,8 +289,15 @@ final class PublishCommand implements Callable<Integer> {
         InputLimits limits = limits();
         adapter(limits); // option errors before anything is read or connected
         boolean showProgress = progress != null ? progress : System.console() != null;
-        AppConfig config = connection.load();
-        try (Input in = new Input(limits);
+        Input in = new Input(limits); // the inputs are checked before the cluster is looked for
+        AppConfig config;
+        try {
+            config = connection.load();
+        } catch (RuntimeException e) {
+            in.close();
+            throw e;
+        }
+        try (in;
              SchemaRegistryClient registry = SchemaRegistryClients.fromConfig(config.registry().clientConfig());
              TokenPulsePublisher publisher = Publishers.open(config, registry);
              Stream<LineResult> results = in.results(showProgress)) {

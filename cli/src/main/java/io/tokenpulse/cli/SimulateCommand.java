@@ -69,6 +69,8 @@ final class SimulateCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--rate must be positive");
         }
         SimConfig config = new SimConfig(tenants, tokens, days, seed, start);
+        // Publishing needs the cluster: say so before planning a fleet, not after.
+        AppConfig app = out == null ? connection.load() : null;
         Simulator simulator = new Simulator(config);
         System.err.printf("Simulating %,d tokens of %d tenant(s) over %d days from %s (seed %d): %s%n", tokens, tenants, days,
                 start, seed, simulator.storyCounts());
@@ -81,7 +83,6 @@ final class SimulateCommand implements Callable<Integer> {
             }
             failed = 0;
         } else {
-            AppConfig app = connection.load();
             try (SchemaRegistryClient registry = SchemaRegistryClients.fromConfig(app.registry().clientConfig());
                  TokenPulsePublisher publisher = Publishers.open(app, registry)) {
                 PublishSink sink = new PublishSink(publisher, progress);
