@@ -92,13 +92,14 @@ final class ClusterCheck {
         return out;
     }
 
-    /** Comma-separated registry URLs; the scheme's port when none is given. */
+    /** Comma-separated {@code http(s)://} registry URLs; the scheme's port when none is given. */
     static List<InetSocketAddress> registryAddresses(String urls) {
         List<InetSocketAddress> out = new ArrayList<>();
         for (String s : urls.split(",")) {
             try {
                 URI u = URI.create(s.trim());
-                if (u.getHost() == null) {
+                boolean http = "http".equalsIgnoreCase(u.getScheme()) || "https".equalsIgnoreCase(u.getScheme());
+                if (!http || u.getHost() == null) { // mock:// is an in-memory registry: nothing listens for it
                     continue;
                 }
                 int port = u.getPort() >= 0 ? u.getPort() : "https".equalsIgnoreCase(u.getScheme()) ? 443 : 80;

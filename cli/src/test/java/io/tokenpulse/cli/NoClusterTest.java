@@ -132,6 +132,7 @@ class NoClusterTest {
                 ClusterCheck.kafkaAddresses("b1, b2:9093,[::1]:9094"));
         assertEquals(List.of(InetSocketAddress.createUnresolved("r1", 443), InetSocketAddress.createUnresolved("r2", 8081)),
                 ClusterCheck.registryAddresses("https://r1,http://r2:8081/apis/ccompat/v7"));
+        assertEquals(List.of(), ClusterCheck.registryAddresses("mock://in-memory"), "Confluent's in-memory registry");
         assertTrue(ClusterCheck.anyAnswers(List.of()), "nothing to probe: the clients speak for themselves");
     }
 
