@@ -1,6 +1,7 @@
 package io.tokenpulse.cli;
 
 import io.tokenpulse.app.config.AppConfig;
+import io.tokenpulse.app.query.AvroMaps;
 import io.tokenpulse.avro.TokenAlert;
 import io.tokenpulse.registry.SchemaRegistryClient;
 import io.tokenpulse.registry.SchemaRegistryClients;
@@ -49,7 +50,7 @@ final class AlertsCommand implements Callable<Integer> {
                      new AvroStringSerde(registry, true).deserializer(),
                      new SpecificAvroDeserializer<>(TokenAlert.class, registry), fromBeginning)) {
             long count = tail.follow(idleTimeout == null ? null : Duration.ofSeconds(idleTimeout), stop,
-                    alert -> System.out.println(json ? AvroJson.toJson(alert) : human(alert)));
+                    alert -> System.out.println(json ? AvroMaps.json(alert) : human(alert)));
             if (!json) {
                 System.err.println(count + " alert(s).");
             }
