@@ -19,7 +19,8 @@ public final class AlertDocs {
                     + " all is UNUSED_TOKEN instead)"),
             Map.entry(AlertType.SCOPE_CREEP, "a ROTATED, an ISSUED with `replacesTokenId`, or a SCOPES_CHANGED grants"
                     + " a scope that the grant it succeeds (the replaced token's scopes, or this token's previous grant)"
-                    + " did not have; raised on the token the event is about"),
+                    + " did not have; raised on the token the event is about; `suggestedScopes` lists the grant it"
+                    + " succeeded"),
             Map.entry(AlertType.SCOPE_PROBING, "`probeThreshold` uses refused with DENIED_SCOPE (counting `count`) fall"
                     + " within one span of `probeWindow`"),
             Map.entry(AlertType.REVOKED_TOKEN_USED, "a use at or after the token's REVOKED"),
