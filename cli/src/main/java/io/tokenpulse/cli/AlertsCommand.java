@@ -1,6 +1,7 @@
 package io.tokenpulse.cli;
 
 import io.tokenpulse.app.config.AppConfig;
+import io.tokenpulse.app.query.AvroMaps;
 import io.tokenpulse.avro.TokenAlert;
 import io.tokenpulse.registry.SchemaRegistryClient;
 import io.tokenpulse.registry.SchemaRegistryClients;
@@ -23,7 +24,7 @@ final class AlertsCommand implements Callable<Integer> {
     @Option(names = "--from-beginning", description = "Start with the oldest alert still in the topic.")
     boolean fromBeginning;
 
-    @Option(names = "--json", description = "One JSON object per line with SPEC's field names (timestamps ISO-8601 UTC).")
+    @Option(names = "--json", description = "One JSON object per line with the contract's field names (timestamps ISO-8601 UTC).")
     boolean json;
 
     @Option(names = "--idle-timeout", paramLabel = "SECONDS",
@@ -49,7 +50,7 @@ final class AlertsCommand implements Callable<Integer> {
                      new AvroStringSerde(registry, true).deserializer(),
                      new SpecificAvroDeserializer<>(TokenAlert.class, registry), fromBeginning)) {
             long count = tail.follow(idleTimeout == null ? null : Duration.ofSeconds(idleTimeout), stop,
-                    alert -> System.out.println(json ? AvroJson.toJson(alert) : human(alert)));
+                    alert -> System.out.println(json ? AvroMaps.json(alert) : human(alert)));
             if (!json) {
                 System.err.println(count + " alert(s).");
             }

@@ -1,6 +1,7 @@
 package io.tokenpulse.cli;
 
 import io.tokenpulse.app.config.AppConfig;
+import io.tokenpulse.app.config.Settings;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -26,6 +27,10 @@ final class ConnectionOptions {
     @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Any setting, e.g. --set topic.usage=acme.usage --set kafka.security.protocol=SSL.")
     Map<String, String> settings = new LinkedHashMap<>();
 
+    /**
+     * The settings, once something answers at the Kafka and registry addresses they name: every command that loads
+     * them is about to connect, and a cluster that is not there is better said at once (see {@link ClusterCheck}).
+     */
     AppConfig load() {
         Map<String, String> overrides = new LinkedHashMap<>(settings);
         if (bootstrapServers != null) {
@@ -34,6 +39,9 @@ final class ConnectionOptions {
         if (registryUrl != null) {
             overrides.put(AppConfig.REGISTRY_URL, registryUrl);
         }
-        return AppConfig.load(Optional.ofNullable(config), Optional.of(Home.stackFile()), System.getenv(), overrides);
+        Settings layers = AppConfig.layers(Optional.ofNullable(config), Optional.of(Home.stackFile()), System.getenv(), overrides);
+        AppConfig loaded = AppConfig.from(layers);
+        ClusterCheck.require(loaded, layers);
+        return loaded;
     }
 }

@@ -1,6 +1,7 @@
 package io.tokenpulse.cli;
 
 import io.tokenpulse.app.config.AppConfig;
+import io.tokenpulse.app.query.AvroMaps;
 import io.tokenpulse.avro.IncidentTimeline;
 import io.tokenpulse.schemas.TopicDef;
 import java.io.PrintStream;
@@ -24,7 +25,7 @@ final class IncidentsCommand implements Callable<Integer> {
     @Option(names = "--tenant", paramLabel = "TENANT", description = "Only this tenant's incidents.")
     String tenant;
 
-    @Option(names = "--json", description = "One JSON object per line with SPEC's field names (timestamps ISO-8601 UTC).")
+    @Option(names = "--json", description = "One JSON object per line with the contract's field names (timestamps ISO-8601 UTC).")
     boolean json;
 
     @Override
@@ -47,7 +48,7 @@ final class IncidentsCommand implements Callable<Integer> {
 
     static void print(List<IncidentTimeline> incidents, PrintStream out, boolean json) {
         if (json) {
-            incidents.forEach(i -> out.println(AvroJson.toJson(i)));
+            incidents.forEach(i -> out.println(AvroMaps.json(i)));
             return;
         }
         String format = "%-24s %-12s %-17s %-17s %-17s %-24s %8s %8s %8s %8s%n";

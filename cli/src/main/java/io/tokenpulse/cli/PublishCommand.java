@@ -45,7 +45,7 @@ import picocli.CommandLine.Spec;
                 + " exit code 0 when nothing was rejected or failed to send, 2 otherwise.",
                 "",
                 "Formats:",
-                "  jsonl        SPEC's canonical JSON Lines: one object per line, \"kind\" usage, lifecycle, deployment or policy.",
+                "  jsonl        Canonical JSON Lines (docs/CONTRACT.md): one object per line, \"kind\" usage, lifecycle, deployment or policy.",
                 "  cloudtrail   AWS CloudTrail: S3 delivery files ({\"Records\":[...]}) or JSON Lines of event records. A record"
                 + " with userIdentity.accessKeyId is a use of that key (scope <service>:<eventName>, outcome from errorCode);"
                 + " successful CreateAccessKey issues a key, UpdateAccessKey to Inactive and DeleteAccessKey revoke one,"
@@ -289,8 +289,15 @@ final class PublishCommand implements Callable<Integer> {
         InputLimits limits = limits();
         adapter(limits); // option errors before anything is read or connected
         boolean showProgress = progress != null ? progress : System.console() != null;
-        AppConfig config = connection.load();
-        try (Input in = new Input(limits);
+        Input in = new Input(limits); // the inputs are checked before the cluster is looked for
+        AppConfig config;
+        try {
+            config = connection.load();
+        } catch (RuntimeException e) {
+            in.close();
+            throw e;
+        }
+        try (in;
              SchemaRegistryClient registry = SchemaRegistryClients.fromConfig(config.registry().clientConfig());
              TokenPulsePublisher publisher = Publishers.open(config, registry);
              Stream<LineResult> results = in.results(showProgress)) {

@@ -1,6 +1,7 @@
 package io.tokenpulse.cli;
 
 import io.tokenpulse.app.config.AppConfig;
+import io.tokenpulse.app.query.AvroMaps;
 import io.tokenpulse.avro.Granularity;
 import io.tokenpulse.avro.PostureReport;
 import io.tokenpulse.schemas.TopicDef;
@@ -34,7 +35,7 @@ final class ReportsCommand implements Callable<Integer> {
     @Option(names = "--last", paramLabel = "N", description = "Only the N most recent windows (default: all).")
     Integer last;
 
-    @Option(names = "--json", description = "One JSON object per line with SPEC's field names (timestamps ISO-8601 UTC).")
+    @Option(names = "--json", description = "One JSON object per line with the contract's field names (timestamps ISO-8601 UTC).")
     boolean json;
 
     @Override
@@ -65,7 +66,7 @@ final class ReportsCommand implements Callable<Integer> {
 
     static void print(List<PostureReport> reports, PrintStream out, boolean json) {
         if (json) {
-            reports.forEach(r -> out.println(AvroJson.toJson(r)));
+            reports.forEach(r -> out.println(AvroMaps.json(r)));
             return;
         }
         String format = "%-17s %-6s %-22s %6s %6s %6s %5s %6s %6s %4s %8s %8s %8s %5s %5s %4s %6s%n";

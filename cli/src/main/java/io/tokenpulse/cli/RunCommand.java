@@ -10,7 +10,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "run", mixinStandardHelpOptions = true,
-        description = {"Run the TokenPulse pipeline in the foreground until Ctrl-C: validation and dead letters, token state, every alert of SPEC.md to token-alerts and token-actions. Exactly-once by default. Default target: the local stack ('up'); any cluster via the options below or TOKENPULSE_* variables."})
+        description = {"Run the TokenPulse pipeline in the foreground until Ctrl-C: validation and dead letters, token state, every alert of the contract (docs/CONTRACT.md) to token-alerts and token-actions. Exactly-once by default. Default target: the local stack ('up'); any cluster via the options below or TOKENPULSE_* variables."})
 final class RunCommand implements Callable<Integer> {
     @Mixin
     ConnectionOptions connection;

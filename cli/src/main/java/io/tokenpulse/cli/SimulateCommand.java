@@ -33,7 +33,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "simulate", mixinStandardHelpOptions = true,
-        description = {"Simulate a realistic fleet (services, versions, deploys and retirements, diurnal usage, rotations, renewals, forgotten and over-granted tokens, scope creep, misuse, unknown tokens, compromises) over D days of event time, deterministic for a seed, and write its ground truth (every alert SPEC says must follow, and the true incident metrics) for 'evaluate'.",
+        description = {"Simulate a realistic fleet (services, versions, deploys and retirements, diurnal usage, rotations, renewals, forgotten and over-granted tokens, scope creep, misuse, unknown tokens, compromises) over D days of event time, deterministic for a seed, and write its ground truth (every alert the contract says must follow, and the true incident metrics) for 'evaluate'.",
             "Publishes one simulated day at a time, lifecycle before usage, and by default waits after each day until the pipeline (consumer group application.id) has consumed it, so cross-partition facts arrive before the deadlines that need them. The simulator publishes its own tenant policy (durations scaled to days, see docs/SIMULATION.md)."})
 final class SimulateCommand implements Callable<Integer> {
     @Mixin
@@ -60,7 +60,7 @@ final class SimulateCommand implements Callable<Integer> {
     @Option(names = "--truth", paramLabel = "FILE", description = "Write the ground truth here (JSON Lines), for 'evaluate --truth FILE'.")
     Path truthFile;
 
-    @Option(names = "--out", paramLabel = "FILE", description = "Write SPEC's canonical JSON Lines here instead of publishing (replay with 'publish --format jsonl FILE').")
+    @Option(names = "--out", paramLabel = "FILE", description = "Write the contract's canonical JSON Lines here instead of publishing (replay with 'publish --format jsonl FILE').")
     Path out;
 
     @Override
@@ -69,6 +69,8 @@ final class SimulateCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--rate must be positive");
         }
         SimConfig config = new SimConfig(tenants, tokens, days, seed, start);
+        // Publishing needs the cluster: say so before planning a fleet, not after.
+        AppConfig app = out == null ? connection.load() : null;
         Simulator simulator = new Simulator(config);
         System.err.printf("Simulating %,d tokens of %d tenant(s) over %d days from %s (seed %d): %s%n", tokens, tenants, days,
                 start, seed, simulator.storyCounts());
@@ -81,7 +83,6 @@ final class SimulateCommand implements Callable<Integer> {
             }
             failed = 0;
         } else {
-            AppConfig app = connection.load();
             try (SchemaRegistryClient registry = SchemaRegistryClients.fromConfig(app.registry().clientConfig());
                  TokenPulsePublisher publisher = Publishers.open(app, registry)) {
                 PublishSink sink = new PublishSink(publisher, progress);

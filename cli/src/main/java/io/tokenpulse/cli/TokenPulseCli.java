@@ -26,6 +26,11 @@ public final class TokenPulseCli implements Runnable {
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new TokenPulseCli());
         cl.setExecutionExceptionHandler((ex, line, parseResult) -> {
+            if (ex instanceof ClusterCheck.Unavailable) {
+                // Nothing to connect to: like a usage error, the user fixes the command line or starts the stack.
+                line.getErr().println(line.getColorScheme().errorText("tokenpulse: " + ex.getMessage()));
+                return 2;
+            }
             line.getErr().println(line.getColorScheme().errorText("tokenpulse: " + Errors.describe(ex)));
             return 1;
         });

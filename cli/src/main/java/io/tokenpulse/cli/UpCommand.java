@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "up", mixinStandardHelpOptions = true,
-        description = {"Start the local stack in the background: a single-node Kafka (KRaft) and a schema registry serving the Confluent API (Apicurio), both bound to 127.0.0.1, data under the TokenPulse home (.tokenpulse/). Creates SPEC's topics and prints where everything listens. Does nothing if it is already up."})
+        description = {"Start the local stack in the background: a single-node Kafka (KRaft) and a schema registry serving the Confluent API (Apicurio), both bound to 127.0.0.1, data under the TokenPulse home (.tokenpulse/). Creates the contract's topics and prints where everything listens. Does nothing if it is already up."})
 final class UpCommand implements Callable<Integer> {
     @Option(names = "--kafka-port", description = "Broker port (default: the previous one if free, else any free port).")
     int kafkaPort;

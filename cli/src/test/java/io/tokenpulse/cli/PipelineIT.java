@@ -48,7 +48,7 @@ class PipelineIT {
 
     @Test
     void jsonLinesFlowToStateAndAlertsWhileBadRecordsGoToTheDeadLetterTopic() throws Exception {
-        // Given: SPEC's topics under unique names, and the app running on them
+        // Given: the contract's topics under unique names, and the app running on them
         StackApp stackApp = new StackApp(STACK, "pipeline", dir.resolve("state"));
         Map<TopicDef, String> topics = stackApp.topics;
         AppConfig config = stackApp.config;
@@ -112,7 +112,7 @@ class PipelineIT {
             assertEquals(java.time.Instant.parse("2026-11-01T10:07:00Z").toEpochMilli(), tok1.getActivity().getLastAllowedUseAt());
             assertEquals(java.time.Instant.parse("2026-11-01T10:00:00Z"), awaitState(store, "tok-2", s -> true).getIssuedAt());
 
-            // ... and the alerts, read back through the CLI as SPEC-named JSON
+            // ... and the alerts, read back through the CLI as contract-named JSON
             CliRun read = stackApp.cli("alerts", "--from-beginning", "--json", "--idle-timeout", "5");
             assertEquals(0, read.exitCode, read.toString());
             List<JsonNode> lines = new ArrayList<>();

@@ -11,7 +11,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * One app's worth of the shared real broker and registry: SPEC's topics under unique names, a unique application
+ * One app's worth of the shared real broker and registry: the contract's topics under unique names, a unique application
  * id and state dir, fast idle detection, and the same settings as CLI flags, so the app and the CLI commands of a
  * test talk about the same topics.
  */
@@ -26,7 +26,7 @@ final class StackApp {
     }
 
     /**
-     * {@code partitions} of every SPEC topic (3 keeps most tests light; a test of routing between instances wants
+     * {@code partitions} of every contract topic (3 keeps most tests light; a test of routing between instances wants
      * more, so that each instance owns several); {@code extra} settings on top (they win).
      */
     StackApp(RealKafkaAndRegistry stack, String name, Path stateDir, int partitions, Map<String, String> extra) {

@@ -137,7 +137,7 @@ public final class RegistryNode implements AutoCloseable {
                 // Confluent matches a schema by its parsed form, so whitespace or key order does not create a
                 // new id or break a lookup; Apicurio does that only with the canonical hash.
                 "-Dregistry.ccompat.use-canonical-hash=true",
-                // Confluent's default compatibility; SPEC.md requires BACKWARD evolution.
+                // Confluent's default compatibility; the contract (docs/CONTRACT.md) requires BACKWARD evolution.
                 "-Dregistry.rules.global.compatibility=BACKWARD"));
         if (options.dataDir() != null) {
             Path db = options.dataDir().toAbsolutePath().resolve("registry");

@@ -6,7 +6,7 @@ public final class Keys {
     }
 
     /**
-     * The key of a service-deployments record, {@code tenant/service@version}: SPEC compacts that topic by service
+     * The key of a service-deployments record, {@code tenant/service@version}: the contract compacts that topic by service
      * and version, and two tenants may run services of the same name.
      */
     public static String deployment(String tenant, String service, String version) {

@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The topics of SPEC.md with their default names and the configs they are created with. Names are
+ * The topics of the contract (docs/CONTRACT.md) with their default names and the configs they are created with. Names are
  * defaults only: the streams app's topic catalogue maps each {@code key} to the configured name.
  *
  * <p>Every topic uses LogAppendTime: retention counts from arrival, so replaying years-old logs (whose

@@ -14,7 +14,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The topics the app owns beside SPEC's: the links topic (must be co-partitioned with lifecycle and usage,
+ * The topics the app owns beside the contract's: the links topic (must be co-partitioned with lifecycle and usage,
  * since the token processor reads all three by tokenId; it also carries the tasks' time promises and the policies).
  * Checked and created before the streams client starts, so a mis-partitioned cluster fails with a sentence,
  * not with alerts on the wrong token.
@@ -95,6 +95,6 @@ final class AppTopics {
 
     private static IllegalStateException missing(List<String> names, ExecutionException e) {
         return new IllegalStateException("cannot read topics " + names + " from the cluster (" + e.getCause().getMessage()
-                + "); create SPEC's topics first (./tokenpulse up does it for the local stack)", e.getCause());
+                + "); create the contract's topics first (./tokenpulse up does it for the local stack)", e.getCause());
     }
 }

@@ -243,7 +243,7 @@ public final class TokenPulseApp implements AutoCloseable {
             return StreamThreadExceptionResponse.REPLACE_THREAD;
         }
         if (hasCause(error, MissingSourceTopicException.class)) {
-            log.error("Input topics are missing ({}): create the SPEC topics before starting TokenPulse; stopping",
+            log.error("Input topics are missing ({}): create the contract topics before starting TokenPulse; stopping",
                     error.getMessage());
             return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
         }

@@ -87,9 +87,8 @@ public record TokenPulseTopology(Topology topology, Properties properties, DeadL
         // topology changes would orphan a changelog, so the app refuses to start with one.
         p.put(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, "true");
         p.putAll(DeadLetters.streamsConfig(topics.dlq().name(), deadLetters));
-        // The global policies store goes through the same processing-exception handler as the rest (default in 5.0).
-        p.put("processing.exception.handler.global.enabled", "true");
-        // Global tables (the detectors may add some) must not stop the app on a bad record either; default from 5.0.
+        // Global stores (the policies, and any the detectors add) go through the same processing-exception handler as
+        // the rest, so a bad record does not stop the app there either (the default from 5.0).
         p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, "true");
         p.putAll(config.streams());
         return p;

@@ -91,6 +91,8 @@ class TokenPulseTopologyTest {
             assertEquals("tokenpulse", props.get(StreamsConfig.APPLICATION_ID_CONFIG));
             assertEquals("250", props.get("commit.interval.ms"));
             assertSame(p.topology.deadLetters(), props.get(DeadLetters.COUNTER_CONFIG));
+            // Global stores go through the processing-exception handler too (set once, by Kafka's constant).
+            assertEquals("true", props.get("processing.exception.handler.global.enabled"));
         }
     }
 }

@@ -3,7 +3,7 @@ package io.tokenpulse.producers.adapters;
 import io.tokenpulse.avro.UsageOutcome;
 import java.util.Locale;
 
-/** SPEC's usage outcome for a CloudTrail {@code errorCode}. */
+/** The contract's usage outcome for a CloudTrail {@code errorCode}. */
 final class AwsOutcomes {
     private AwsOutcomes() {
     }

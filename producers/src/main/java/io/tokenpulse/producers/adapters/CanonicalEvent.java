@@ -5,9 +5,9 @@ import java.util.Objects;
 import org.apache.avro.specific.SpecificRecord;
 
 /**
- * One event ready to publish: the SPEC topic it belongs on, its key and its Avro value. Keys: usage and
+ * One event ready to publish: the contract topic it belongs on, its key and its Avro value. Keys: usage and
  * lifecycle by tokenId, policies by tenant, deployments by {@code tenant/service@version} so that the
- * compacted deployments topic keeps the latest event of every version (SPEC: compacted by service+version).
+ * compacted deployments topic keeps the latest event of every version (docs/CONTRACT.md: compacted by service+version).
  */
 public record CanonicalEvent(TopicDef topic, String key, SpecificRecord value) {
     public CanonicalEvent {

@@ -19,7 +19,7 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * One CloudTrail event record to SPEC events.
+ * One CloudTrail event record to contract events.
  *
  * <p>A record whose {@code userIdentity.accessKeyId} is set is a use of that key: scope
  * {@code <service>:<eventName>}, outcome from {@code errorCode} ({@link AwsOutcomes}). Successful IAM and STS
@@ -171,8 +171,8 @@ final class CloudTrailRecordMapper implements JsonRecords.RecordMapper {
                 if ("Inactive".equals(status)) {
                     revoke(rec, c, name, "UpdateAccessKey to Inactive", out);
                 } else if ("Active".equals(status)) {
-                    // SPEC has no type for a key that comes back; ISSUED would restart its history as if new.
-                    report.ignored("UpdateAccessKey to Active (SPEC has no re-activation event)");
+                    // The contract has no type for a key that comes back; ISSUED would restart its history as if new.
+                    report.ignored("UpdateAccessKey to Active (the contract has no re-activation event)");
                 } else {
                     out.add(new LineResult.Rejected(c.line(), c.p() + "UpdateAccessKey without requestParameters.status"
                             + " Active or Inactive: cannot tell whether the key was revoked", "missing-field"));

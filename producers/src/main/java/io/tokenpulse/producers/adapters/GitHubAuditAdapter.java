@@ -43,7 +43,7 @@ import java.util.stream.Stream;
  *   EXPIRY_POLICY_VIOLATION. Without it the grant is counted as ignored; import the token listing
  *   ({@code publish --format github-tokens}) to know it;</li>
  *   <li><b>scopes</b>: {@code token_scopes} (the scopes a classic token or OAuth token holds) travel as the
- *   {@code tokenScopes} attribute of an issue, never as SPEC scopes: GitHub logs the scopes a token holds, not the
+ *   {@code tokenScopes} attribute of an issue, never as granted scopes: GitHub logs the scopes a token holds, not the
  *   one a request exercised, so granted-versus-used would call every GitHub token over-privileged;</li>
  *   <li><b>time</b> {@code @timestamp} (epoch ms), else {@code created_at} (epoch ms or ISO-8601); <b>event id</b>
  *   {@code _document_id}; <b>tenant</b> {@code business} (an enterprise stream), else {@code org}, else

@@ -4,7 +4,7 @@ import java.io.Reader;
 import java.util.stream.Stream;
 
 /**
- * Turns one input format into SPEC events. Every format gives the same {@link LineResult}s, so that
+ * Turns one input format into contract events. Every format gives the same {@link LineResult}s, so that
  * {@code PublishJob} and the CLI publish, report and count all formats the same way.
  *
  * <p>An instance reads one input: {@link #report()} describes the last {@link #parse} once its stream is consumed.

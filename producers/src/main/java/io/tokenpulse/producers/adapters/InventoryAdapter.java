@@ -239,7 +239,7 @@ public final class InventoryAdapter implements InputAdapter {
             });
         }
         if (!scopes.isEmpty()) {
-            // As for the audit log: GitHub logs no exercised scope, so these stay descriptive, not SPEC scopes.
+            // As for the audit log: GitHub logs no exercised scope, so these stay descriptive, not granted scopes.
             attributes.put("tokenScopes", String.join(",", scopes));
         }
         emit(out, line, tokenId, tenant, LifecycleType.ISSUED, authorized, expires, login, login, List.of(), "github", null, attributes);

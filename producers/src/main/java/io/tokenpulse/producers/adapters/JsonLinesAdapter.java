@@ -28,7 +28,7 @@ import java.util.stream.StreamSupport;
 import org.apache.avro.AvroRuntimeException;
 
 /**
- * SPEC's canonical JSON Lines: one object per line, {@code "kind"} usage, lifecycle, deployment or policy,
+ * The contract's canonical JSON Lines: one object per line, {@code "kind"} usage, lifecycle, deployment or policy,
  * the other members the contract's fields by name. Timestamps are ISO-8601 UTC strings or epoch millis;
  * policy durations ISO-8601 ({@code P90D}, {@code PT24H}) or millis. Members the contract does not know are
  * ignored, so newer producers can add fields (the price: a misspelt optional member is silently absent; a

@@ -19,7 +19,7 @@ import java.util.Objects;
 import java.util.regex.Pattern;
 
 /**
- * One Vault audit entry to SPEC events. Vault writes every request twice: a {@code request} entry once the
+ * One Vault audit entry to contract events. Vault writes every request twice: a {@code request} entry once the
  * request is authorised (or refused), and a {@code response} entry after it ran. To count each request once:
  * <ul>
  *   <li><b>uses come from request entries only.</b> A request refused by policy is written only as a request

@@ -6,14 +6,14 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Refuses values shaped like raw secrets where SPEC.md requires a public identifier ({@code tokenId},
+ * Refuses values shaped like raw secrets where the contract (docs/CONTRACT.md) requires a public identifier ({@code tokenId},
  * {@code replacesTokenId}): "a raw secret never enters a topic". Stateless and thread-safe.
  *
  * <p>Patterns match anywhere in the value (a secret wrapped as {@code github:ghp_...} is still a secret) but
  * only at a token boundary, so an id such as {@code task-xoxb} or {@code myghp_x} is not mistaken for one.
  *
  * <p>Deliberately allowed: AWS access key ids ({@code AKIA...}/{@code ASIA...}, public by design), hex
- * digests (a SHA-1 is 40 chars like an AWS secret key, but a hash is exactly the public id SPEC suggests),
+ * digests (a SHA-1 is 40 chars like an AWS secret key, but a hash is exactly the public id the contract suggests),
  * UUIDs, Vault accessors and {@code fp_...} fingerprints.
  */
 public final class SecretGuard {

@@ -11,7 +11,7 @@ import java.time.Duration;
 import java.time.Instant;
 
 /**
- * SPEC's canonical JSON Lines for the four input kinds, so a simulated run can be written to a file and replayed
+ * The contract's canonical JSON Lines for the four input kinds, so a simulated run can be written to a file and replayed
  * with {@code tokenpulse publish --format jsonl}. Members in a fixed order, absent optionals left out,
  * timestamps ISO-8601 UTC and policy durations ISO-8601, as the JSON Lines adapter reads them.
  */

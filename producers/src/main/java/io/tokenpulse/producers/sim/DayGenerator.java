@@ -134,7 +134,7 @@ final class DayGenerator {
         }
     }
 
-    /** What a gateway answers at {@code at}: revoked wins over expired, as SPEC orders REVOKED/EXPIRED_TOKEN_USED. */
+    /** What a gateway answers at {@code at}: revoked wins over expired, as the contract orders REVOKED/EXPIRED_TOKEN_USED. */
     static UsageOutcome outcome(TokenPlan p, long at) {
         long revoked = p.revokedAt();
         if (revoked != NONE && at >= revoked) {

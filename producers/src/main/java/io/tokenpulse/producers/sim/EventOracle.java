@@ -18,7 +18,7 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * SPEC's event conditions, judged on exactly the events the simulator emits, in event-time order, one token at a
+ * The contract's event conditions, judged on exactly the events the simulator emits, in event-time order, one token at a
  * time: REVOKED/EXPIRED/UNKNOWN_TOKEN_USED, PRINCIPAL/VERSION_MISMATCH, NEW_SOURCE, USAGE_SPIKE, SCOPE_PROBING,
  * with the cooldown folding repeated occurrences. Only the token's own events matter for these, so the oracle
  * needs no cross-token ordering. It also records what the incident metrics need: signal alerts, the COMPROMISED

@@ -22,7 +22,7 @@ public record Score(long truthUntil, long toleranceMs, List<TypeScore> types, Li
                             Stats offset) {
     }
 
-    /** One of SPEC's incident metrics: the truth's values against the pipeline's IncidentTimeline values. */
+    /** One of the contract's incident metrics: the truth's values against the pipeline's IncidentTimeline values. */
     public record MetricScore(String metric, Stats truth, Stats measured) {
     }
 

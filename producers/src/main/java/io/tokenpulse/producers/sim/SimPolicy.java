@@ -8,11 +8,11 @@ import java.util.Map;
 /**
  * The policy the simulator publishes for each of its tenants, and against which its ground truth is computed.
  *
- * <p>SPEC's defaults are measured in months (90 days unused, 90 days of scope observation, 90 days maximum
+ * <p>The contract's defaults are measured in months (90 days unused, 90 days of scope observation, 90 days maximum
  * lifetime); a simulated month would never reach them. The simulation therefore scales them down so that every
- * alert type happens several times within {@link SimConfig#MIN_DAYS} days, while keeping the ordering of SPEC's
+ * alert type happens several times within {@link SimConfig#MIN_DAYS} days, while keeping the ordering of the contract's
  * defaults (the expiry warning is shorter than the unused window, which is shorter than the maximum lifetime).
- * The event-shaped thresholds (probing, spikes, cooldown, unknown grace) keep SPEC's defaults.
+ * The event-shaped thresholds (probing, spikes, cooldown, unknown grace) keep the contract's defaults.
  */
 public final class SimPolicy {
     public static final Duration UNUSED_AFTER = Duration.ofDays(3);

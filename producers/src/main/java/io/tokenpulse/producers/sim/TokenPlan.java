@@ -97,7 +97,7 @@ final class TokenPlan {
         return null;
     }
 
-    /** Active per SPEC at {@code t}: issued, not revoked, not past its expiry. */
+    /** Active per the contract at {@code t}: issued, not revoked, not past its expiry. */
     boolean activeAt(long t) {
         long issued = issuedAt();
         if (issued == NONE || t < issued) {

@@ -116,7 +116,7 @@ final class TruthBuilder {
     }
 
     /**
-     * SPEC's incident metrics from what was generated: detectedAt from the oracle's signals and the report;
+     * The contract's incident metrics from what was generated: detectedAt from the oracle's signals and the report;
      * REPLACEMENT_OVERDUE when revocation and a replacement are not both in by detectedAt + SLA.
      */
     private IncidentTruth incident(IncidentPlan i, List<TruthEntry> out) {

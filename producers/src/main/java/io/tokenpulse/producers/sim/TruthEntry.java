@@ -4,7 +4,7 @@ import io.tokenpulse.avro.AlertType;
 import java.util.Comparator;
 
 /**
- * One injected (or unavoidable) condition: the alert SPEC says the pipeline must raise. {@code story} names the
+ * One injected (or unavoidable) condition: the alert the contract says the pipeline must raise. {@code story} names the
  * simulator's story that produced it, so a miss can be traced back to what was generated.
  */
 public record TruthEntry(AlertType type, String tenant, String tokenId, long eventTime, String story) {

@@ -13,7 +13,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * A fleet small enough to check by hand: each token is one condition of SPEC with the simulator's policy
+ * A fleet small enough to check by hand: each token is one condition of the contract with the simulator's policy
  * (unused 3 d, observation 3 d, max lifetime 30 d, warning 2 d, SLA 24 h, learning 2 d, cooldown 1 h,
  * grace 5 min), and the expected truth is written out line by line below.
  */

@@ -394,7 +394,7 @@ public record AppConfig(
         return applicationId + "-token-links";
     }
 
-    /** Accepts ISO-8601 ({@code P1D}, {@code PT30S}) or milliseconds, as the SPEC's policy durations do. */
+    /** Accepts ISO-8601 ({@code P1D}, {@code PT30S}) or milliseconds, as the contract's policy durations do. */
     static Duration parseDuration(String v) {
         if (v.chars().allMatch(Character::isDigit) && !v.isEmpty()) {
             return Duration.ofMillis(Long.parseLong(v));

@@ -18,7 +18,7 @@ import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 
 /**
- * The immutable catalogue of SPEC topics, built once from config and a registry client and passed to every
+ * The immutable catalogue of contract topics, built once from config and a registry client and passed to every
  * topology. Keys are strings in the registry wire format; values are the contract's Avro records; the
  * dead-letter topic carries the original bytes untouched.
  */

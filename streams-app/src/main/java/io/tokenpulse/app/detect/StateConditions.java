@@ -9,7 +9,7 @@ import java.util.Map;
 import java.util.TreeSet;
 
 /**
- * The state conditions of SPEC.md: each holds or not for a token at an event time, and each knows the
+ * The state conditions of the contract (docs/CONTRACT.md): each holds or not for a token at an event time, and each knows the
  * next event time at which passing time alone could change that, which is what the due-time index is
  * keyed by. Episodes (alert once, re-arm on clear) are the processor's business.
  */

@@ -12,7 +12,7 @@ import org.slf4j.LoggerFactory;
  * Records rejected by validation ({@link InvalidRecordException}) become dead letters with the validator's
  * reason. Any other exception a processor throws is a bug met by one record: that record becomes a dead letter
  * too (stage PROCESSING, logged at ERROR with the stack trace) and the app goes on with the next one, since the
- * SPEC wants the good records around a bad one to go through.
+ * contract wants the good records around a bad one to go through.
  */
 public final class DeadLetterProcessingHandler implements ProcessingExceptionHandler {
     private static final Logger log = LoggerFactory.getLogger(DeadLetterProcessingHandler.class);

@@ -5,7 +5,7 @@ import java.util.Optional;
 import org.apache.avro.Schema;
 import org.apache.avro.specific.SpecificRecord;
 
-/** Reads the SPEC's event time, the {@code occurredAt} field, from any of the contract's records. */
+/** Reads the event time, the {@code occurredAt} field, from any of the contract's records. */
 public final class EventTime {
     public static final String FIELD = "occurredAt";
 

@@ -3,13 +3,11 @@ package io.tokenpulse.app.ingest;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Objects;
-import java.util.Optional;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.streams.processor.TimestampExtractor;
 
 /**
- * Event time is {@code occurredAt} (SPEC), never the arrival time: the input topics use LogAppendTime, so the
+ * Event time is {@code occurredAt} (docs/CONTRACT.md), never the arrival time: the input topics use LogAppendTime, so the
  * record timestamp only says when Kafka got it. Kafka Streams calls this on the deserialized record.
  *
  * <p>A value that cannot say when it happened (a tombstone, a null {@code occurredAt}, a time before 1970, or a
@@ -17,25 +15,19 @@ import org.apache.kafka.streams.processor.TimestampExtractor;
  * drag stream time forward and close windows early; the validator then sends the invalid ones to the DLQ.
  */
 public final class EventTimeExtractor implements TimestampExtractor {
-    private final Clock clock;
-    private final Duration maxFutureSkew;
+    private final PlausibleTime plausible;
 
     public EventTimeExtractor(Clock clock, Duration maxFutureSkew) {
-        this.clock = Objects.requireNonNull(clock, "clock");
-        this.maxFutureSkew = Objects.requireNonNull(maxFutureSkew, "maxFutureSkew");
+        this.plausible = new PlausibleTime(clock, maxFutureSkew);
     }
 
     @Override
     public long extract(ConsumerRecord<Object, Object> record, long partitionTime) {
-        return usable(EventTime.of(record.value()))
+        return EventTime.of(record.value())
+                .filter(plausible::accepts)
                 .map(Instant::toEpochMilli)
                 // Before the first valid record partition time is unknown (-1); 0 neither advances stream time
                 // nor makes Streams drop the record as it would for a negative timestamp.
                 .orElse(Math.max(partitionTime, 0L));
-    }
-
-    private Optional<Instant> usable(Optional<Instant> occurredAt) {
-        Instant latest = clock.instant().plus(maxFutureSkew);
-        return occurredAt.filter(t -> t.toEpochMilli() >= 0 && !t.isAfter(latest));
     }
 }

@@ -20,7 +20,7 @@ public final class IngestTopology {
     private IngestTopology() {
     }
 
-    /** The validated input streams, keyed as the SPEC says (tokenId, service, tenant). */
+    /** The validated input streams, keyed as the contract says (tokenId, service, tenant). */
     public record Inputs(
             KStream<String, TokenLifecycleEvent> lifecycle,
             KStream<String, TokenUsageEvent> usage,

@@ -9,17 +9,15 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 import java.util.Optional;
 
 /**
  * What a deserialized input record must satisfy beyond its schema. Avro guarantees types; these rules add
- * what the SPEC means: ids present, event time plausible, the record keyed as its topic says (a wrong key
+ * what the contract means: ids present, event time plausible, the record keyed as its topic says (a wrong key
  * puts the record on the wrong partition, away from the state it needs), a use counting at least once.
  */
 public final class Validation {
-    private final Clock clock;
-    private final Duration maxFutureSkew;
+    private final PlausibleTime plausible;
 
     /** One input's rule: the problems with a record, as one human sentence, or empty when it is valid. */
     @FunctionalInterface
@@ -28,8 +26,7 @@ public final class Validation {
     }
 
     public Validation(Clock clock, Duration maxFutureSkew) {
-        this.clock = Objects.requireNonNull(clock, "clock");
-        this.maxFutureSkew = Objects.requireNonNull(maxFutureSkew, "maxFutureSkew");
+        this.plausible = new PlausibleTime(clock, maxFutureSkew);
     }
 
     public Rule<TokenLifecycleEvent> lifecycle() {
@@ -37,13 +34,7 @@ public final class Validation {
             if (e == null) {
                 return tombstone("TokenLifecycleEvent");
             }
-            Problems p = new Problems();
-            p.required("eventId", e.getEventId());
-            p.required("tokenId", e.getTokenId());
-            p.required("tenant", e.getTenant());
-            p.keyIs("tokenId", key, e.getTokenId());
-            occurredAt(p, e.getOccurredAt(), true);
-            return p.sentence("TokenLifecycleEvent");
+            return tokenEvent(key, e.getEventId(), e.getTokenId(), e.getTenant(), e.getOccurredAt()).sentence("TokenLifecycleEvent");
         };
     }
 
@@ -52,12 +43,7 @@ public final class Validation {
             if (e == null) {
                 return tombstone("TokenUsageEvent");
             }
-            Problems p = new Problems();
-            p.required("eventId", e.getEventId());
-            p.required("tokenId", e.getTokenId());
-            p.required("tenant", e.getTenant());
-            p.keyIs("tokenId", key, e.getTokenId());
-            occurredAt(p, e.getOccurredAt(), true);
+            Problems p = tokenEvent(key, e.getEventId(), e.getTokenId(), e.getTenant(), e.getOccurredAt());
             if (e.getCount() < 1) {
                 p.add("count is " + e.getCount() + ", must be at least 1");
             }
@@ -76,7 +62,7 @@ public final class Validation {
             p.required("tenant", e.getTenant());
             p.required("service", e.getService());
             p.required("version", e.getVersion());
-            // SPEC keys deployments by service and compacts them by service+version: our producers write the key
+            // The contract keys deployments by service and compacts them by service+version: our producers write the key
             // tenant/service@version so compaction keeps every version's latest event; a plain service key is fine too.
             String versionKey = io.tokenpulse.schemas.Keys.deployment(e.getTenant(), e.getService(), e.getVersion());
             if (key == null || !key.equals(versionKey)) {
@@ -101,18 +87,24 @@ public final class Validation {
         };
     }
 
+    /** What lifecycle and usage events share: ids present, keyed by tokenId, a usable event time. */
+    private Problems tokenEvent(String key, String eventId, String tokenId, String tenant, Instant occurredAt) {
+        Problems p = new Problems();
+        p.required("eventId", eventId);
+        p.required("tokenId", tokenId);
+        p.required("tenant", tenant);
+        p.keyIs("tokenId", key, tokenId);
+        occurredAt(p, occurredAt, true);
+        return p;
+    }
+
     private void occurredAt(Problems p, Instant t, boolean required) {
         if (t == null) {
             if (required) {
                 p.add("occurredAt is missing");
             }
-        } else if (t.toEpochMilli() < 0) {
-            p.add("occurredAt " + t + " is before 1970");
         } else {
-            Instant now = clock.instant();
-            if (t.isAfter(now.plus(maxFutureSkew))) {
-                p.add("occurredAt " + t + " is more than " + maxFutureSkew + " ahead of the wall clock (" + now + ")");
-            }
+            plausible.problem(t).ifPresent(p::add);
         }
     }
 
@@ -134,7 +126,7 @@ public final class Validation {
             }
         }
 
-        /** Ids are public identifiers, never secrets (SPEC), so naming them in the reason is safe. */
+        /** Ids are public identifiers, never secrets (docs/CONTRACT.md), so naming them in the reason is safe. */
         void keyIs(String field, String key, String value) {
             if (value == null || value.isBlank()) {
                 return;

@@ -23,7 +23,7 @@ import org.apache.kafka.streams.processor.StreamPartitioner;
 import org.apache.kafka.streams.state.Stores;
 
 /**
- * The metrics of SPEC.md: incident timelines straight from the token processor to {@code token-incidents}, and
+ * The metrics of the contract (docs/CONTRACT.md): incident timelines straight from the token processor to {@code token-incidents}, and
  * posture reports from the facts it sends, regrouped by tenant, to {@code token-reports}. See docs/METRICS.md.
  */
 public final class ReportTopology {

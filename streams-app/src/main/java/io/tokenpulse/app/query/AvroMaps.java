@@ -1,5 +1,6 @@
 package io.tokenpulse.app.query;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -10,9 +11,18 @@ import java.util.TreeMap;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.IndexedRecord;
 
-/** An Avro record as plain JSON values with SPEC's field names: ISO-8601 times, enum symbols, sorted maps. */
+/**
+ * An Avro record as plain JSON values with the contract's field names: ISO-8601 UTC times, enum symbols, sorted
+ * maps, null as null. The one rendering for the query API, the dashboard and the CLI's {@code --json}: Avro's own
+ * JSON encoding wraps unions ({@code {"string": ...}}), which no script wants to read.
+ */
 public final class AvroMaps {
     private AvroMaps() {
+    }
+
+    /** The record as one line of JSON (the CLI's {@code --json} output). */
+    public static String json(IndexedRecord record) {
+        return new String(Json.bytes(of(record)), StandardCharsets.UTF_8);
     }
 
     public static Map<String, Object> of(IndexedRecord record) {

@@ -31,7 +31,7 @@ public final class Json {
         }
     }
 
-    /** ISO-8601 UTC, as SPEC's JSON Lines; null stays null. */
+    /** ISO-8601 UTC, as the contract's JSON Lines; null stays null. */
     static String time(Long epochMs) {
         return epochMs == null ? null : Instant.ofEpochMilli(epochMs).toString();
     }

@@ -8,7 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * How a lifecycle event changes a token's state (SPEC, TokenLifecycleEvent). Pure: no store, no clock.
+ * How a lifecycle event changes a token's state (docs/CONTRACT.md, TokenLifecycleEvent). Pure: no store, no clock.
  *
  * <p>Events are applied in arrival order, but arrival order is not event order, so each fact is kept so that
  * the outcome does not depend on it:
@@ -21,7 +21,7 @@ import java.util.List;
  *   <li>Times of facts (issued, revoked, expired, compromised, exposed) keep the earliest report.</li>
  *   <li>Descriptive fields (owner, principal, serviceVersion, issuer, tenant) take the newest non-null value.</li>
  *   <li>A token first seen through an event other than ISSUED/ROTATED is known but PENDING until one arrives.</li>
- *   <li>COMPROMISED marks the token; it does not end it (the SPEC says it does not revoke).</li>
+ *   <li>COMPROMISED marks the token; it does not end it (the contract says it does not revoke).</li>
  *   <li>The last {@link #RECENT_EVENT_IDS} eventIds are remembered; one of them arriving again changes nothing.</li>
  * </ul>
  */

@@ -89,7 +89,7 @@ class DeterminismTest {
         }
     }
 
-    /** Every alert type of SPEC.md, each raised by its own token, in one stream of events that ends near NOW. */
+    /** Every alert type of the contract (docs/CONTRACT.md), each raised by its own token, in one stream of events that ends near NOW. */
     private static final Consumer<Fleet> EVERY_TYPE = f -> {
         f.issue("unused", T0);
         f.issue("overpriv", T0);
