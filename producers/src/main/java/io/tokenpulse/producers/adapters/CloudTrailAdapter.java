@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.Reader;
 import java.util.Set;
 import java.util.stream.Stream;
@@ -19,6 +21,10 @@ import java.util.stream.Stream;
  *   <li>CloudTrail Lake {@code get-query-results} output, {@code {"QueryResultRows":[[{"eventID":"..."},
  *   {"eventTime":"..."}, ...], ...]}}: each row's one-member objects are put together into a record; a column named
  *   with dots ({@code userIdentity.accessKeyId}) lands at that path, and a value that is itself JSON text is read;</li>
+ *   <li>Amazon Athena {@code get-query-results} output over a CloudTrail table, {@code {"ResultSet":{"Rows":[{"Data":
+ *   [{"VarCharValue":"..."}, ...]}, ...], "ResultSetMetadata":{...}}, "UpdateCount":0}}, one page or several back to
+ *   back: the header row is skipped and each row is put back into the record CloudTrail wrote
+ *   ({@link CloudTrailAthena});</li>
  *   <li>event records one per line (JSON Lines), back to back, pretty-printed, or as a JSON array (Stratus Red Team,
  *   {@code jq -s}, SIEM exports).</li>
  * </ul>
@@ -54,7 +60,15 @@ public final class CloudTrailAdapter implements InputAdapter {
     public Stream<LineResult> parse(Reader input) {
         report.clear();
         CloudTrailRecordMapper mapper = new CloudTrailRecordMapper(tenantOverride, report);
-        return new JsonRecords(input, JSON, ENVELOPES, limits, (node, line, where, out) -> {
+        BufferedReader in = input instanceof BufferedReader b && b.markSupported() ? b : new BufferedReader(input);
+        try {
+            if (CloudTrailAthena.isAthena(in)) {
+                return new CloudTrailAthena.Pages(in, limits, mapper).stream();
+            }
+        } catch (IOException e) {
+            return Stream.of(JsonRecords.unreadable(0, e));
+        }
+        return new JsonRecords(in, JSON, ENVELOPES, limits, (node, line, where, out) -> {
             JsonNode rec = unwrap(node, line, where, out);
             if (rec != null) {
                 mapper.map(rec, line, where, out);
