@@ -314,10 +314,13 @@ final class PublishCommand implements Callable<Integer> {
                         }
                     });
             s.sendFailures().forEach(f -> System.err.println("send failed " + f));
+            publisher.flush();
+            TokenPulsePublisher.DeliveryStats delivery = publisher.deliveryStats();
             System.out.printf("Published %,d, rejected %,d, failed to send %,d (%,d records%s in %.1f s, %,.0f events/s).%n",
                     s.published(), s.rejected(), s.failedSends(), s.read(),
                     in.merged == null ? "" : String.format(" from %,d files", in.merged.filesTotal()),
                     s.elapsed().toMillis() / 1000.0, s.ratePerSecond());
+            System.out.println(delivery.describe());
             if (in.merged != null && in.merged.unsortedFiles() > 0) {
                 System.out.printf("%,d files were out of time order and larger than --max-sorted-events: read as they are.%n",
                         in.merged.unsortedFiles());

@@ -27,8 +27,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A single-node KRaft Kafka (broker and controller in one process), in this JVM. Its data survives a
- * restart on the same directory: the directory is formatted only once.
+ * One KRaft Kafka node (broker and controller in one process), in this JVM: alone, or one of a cluster of
+ * combined nodes that share a static voter set. Its data survives a restart on the same directory: the
+ * directory is formatted only once.
  *
  * <p>Run {@link #main} to host it in a JVM of its own; it prints {@value #READY_PREFIX}{@code <bootstrap>}
  * once it serves and stops cleanly on SIGTERM.
@@ -37,12 +38,22 @@ public final class KafkaNode implements AutoCloseable {
     public static final String READY_PREFIX = "KAFKA READY ";
 
     private static final Logger log = LoggerFactory.getLogger(KafkaNode.class);
-    private static final int NODE_ID = 1;
+    private static final int DEFAULT_NODE_ID = 1;
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(30);
 
-    /** Where and on which ports a node runs; a port of 0 means "pick a free one". */
-    public record Settings(Path dir, String host, int port, int controllerPort) {
+    /**
+     * Where and on which ports a node runs; a port of 0 means "pick a free one".
+     *
+     * @param nodeId this node's id (1 for a single node)
+     * @param voters the static controller quorum, {@code id@host:port,...}; null or blank for a node alone, which
+     *               is then its own voter on {@code controllerPort}. Every node of a cluster is given the same set.
+     * @param clusterId the id every node of a cluster is formatted with; null for a random one (a node alone)
+     */
+    public record Settings(Path dir, String host, int port, int controllerPort, int nodeId, String voters,
+                           String clusterId) {
         public static final String DEFAULT_HOST = "127.0.0.1";
+        private static final List<String> OPTIONS = List.of("dir", "port", "controller-port", "host", "node-id", "voters",
+                "cluster-id");
 
         public Settings {
             if (dir == null) {
@@ -51,13 +62,35 @@ public final class KafkaNode implements AutoCloseable {
             host = host == null || host.isBlank() ? DEFAULT_HOST : host;
             checkPort(port);
             checkPort(controllerPort);
+            if (nodeId < 1) {
+                throw new IllegalArgumentException("node id must be at least 1, got " + nodeId);
+            }
+            voters = voters == null || voters.isBlank() ? null : voters.trim();
+            clusterId = clusterId == null || clusterId.isBlank() ? null : clusterId.trim();
+            if (voters != null && (controllerPort == 0 || clusterId == null)) {
+                // Peers find this node's controller at the port named in the voter set, and must share its cluster id.
+                throw new IllegalArgumentException("a node of a cluster needs a fixed controller port and a cluster id");
+            }
+        }
+
+        /** A node alone. */
+        public Settings(Path dir, String host, int port, int controllerPort) {
+            this(dir, host, port, controllerPort, DEFAULT_NODE_ID, null, null);
         }
 
         public static Settings of(Path dir) {
             return new Settings(dir, DEFAULT_HOST, 0, 0);
         }
 
-        /** Parses {@code --dir D [--port P] [--controller-port C] [--host H]} ({@code --key=value} also works). */
+        /** How many voters, hence brokers, the cluster of this node has. */
+        public int clusterSize() {
+            return voters == null ? 1 : voters.split(",").length;
+        }
+
+        /**
+         * Parses {@code --dir D [--port P] [--controller-port C] [--host H] [--node-id N --voters V --cluster-id ID]}
+         * ({@code --key=value} also works).
+         */
         public static Settings parse(String... args) {
             Map<String, String> values = new HashMap<>();
             for (int i = 0; i < args.length; i++) {
@@ -75,9 +108,9 @@ public final class KafkaNode implements AutoCloseable {
                 } else {
                     throw new IllegalArgumentException("missing value for --" + name);
                 }
-                if (!List.of("dir", "port", "controller-port", "host").contains(name)) {
+                if (!OPTIONS.contains(name)) {
                     throw new IllegalArgumentException("unknown option --" + name
-                            + " (expected --dir, --port, --controller-port, --host)");
+                            + " (expected --dir, --port, --controller-port, --host, --node-id, --voters, --cluster-id)");
                 }
                 values.put(name, value);
             }
@@ -85,14 +118,23 @@ public final class KafkaNode implements AutoCloseable {
             if (dir == null) {
                 throw new IllegalArgumentException("--dir is required");
             }
+            int nodeId = values.containsKey("node-id") ? intOption(values, "node-id") : DEFAULT_NODE_ID;
             return new Settings(Path.of(dir), values.getOrDefault("host", DEFAULT_HOST),
-                    intOption(values, "port"), intOption(values, "controller-port"));
+                    intOption(values, "port"), intOption(values, "controller-port"), nodeId, values.get("voters"),
+                    values.get("cluster-id"));
         }
 
         /** The command-line form {@link #parse} reads back. */
         public List<String> toArgs() {
-            return List.of("--dir", dir.toString(), "--host", host,
-                    "--port", Integer.toString(port), "--controller-port", Integer.toString(controllerPort));
+            List<String> args = new java.util.ArrayList<>(List.of("--dir", dir.toString(), "--host", host,
+                    "--port", Integer.toString(port), "--controller-port", Integer.toString(controllerPort)));
+            if (nodeId != DEFAULT_NODE_ID) {
+                args.addAll(List.of("--node-id", Integer.toString(nodeId)));
+            }
+            if (voters != null) {
+                args.addAll(List.of("--voters", voters, "--cluster-id", clusterId));
+            }
+            return List.copyOf(args);
         }
 
         private static int intOption(Map<String, String> values, String name) {
@@ -134,9 +176,12 @@ public final class KafkaNode implements AutoCloseable {
             controllerPort = Ports.freePort(settings.host());
         }
         Path dir = settings.dir().toAbsolutePath();
-        Properties props = brokerProperties(dir, settings.host(), port, controllerPort);
+        String voters = settings.voters() == null ? settings.nodeId() + "@" + settings.host() + ":" + controllerPort
+                : settings.voters();
+        Properties props = brokerProperties(dir, settings.host(), port, controllerPort, settings.nodeId(), voters);
         KafkaConfig config = KafkaConfig.fromProps(props, false);
-        format(config, dir);
+        format(config, dir, settings.nodeId(),
+                settings.clusterId() == null ? Uuid.randomUuid().toString() : settings.clusterId());
 
         KafkaRaftServer server = new KafkaRaftServer(config, Time.SYSTEM);
         KafkaNode node = new KafkaNode(server, settings.host(), port, controllerPort);
@@ -152,13 +197,25 @@ public final class KafkaNode implements AutoCloseable {
         return node;
     }
 
-    /**
-     * The broker configuration for one node. Every replication setting is 1 and every min ISR 1, or
-     * Kafka Streams exactly_once_v2 cannot create its transaction and offset topics on one broker.
-     */
+    /** {@link #brokerProperties(Path, String, int, int, int, String)} for a node alone. */
     static Properties brokerProperties(Path dir, String host, int port, int controllerPort) {
+        return brokerProperties(dir, host, port, controllerPort, DEFAULT_NODE_ID,
+                DEFAULT_NODE_ID + "@" + host + ":" + controllerPort);
+    }
+
+    /**
+     * The broker configuration for one node of a cluster of as many nodes as {@code voters} names. Alone, every
+     * replication setting and min ISR is 1, or Kafka Streams exactly_once_v2 cannot create its transaction and
+     * offset topics on one broker. In a cluster of three or more, every topic (ours, Streams' internal ones, the
+     * offsets and transaction logs) gets three replicas and needs two in sync to accept a write: one broker may
+     * die without losing an acknowledged record or stopping producers.
+     */
+    static Properties brokerProperties(Path dir, String host, int port, int controllerPort, int nodeId, String voters) {
+        int size = voters.split(",").length;
+        String replicas = Integer.toString(Math.min(size, 3));
+        String minIsr = size >= 3 ? "2" : "1";
         Properties p = new Properties();
-        p.put("node.id", Integer.toString(NODE_ID));
+        p.put("node.id", Integer.toString(nodeId));
         p.put("process.roles", "broker,controller");
         p.put("listeners", "PLAINTEXT://" + host + ":" + port + ",CONTROLLER://" + host + ":" + controllerPort);
         p.put("advertised.listeners", "PLAINTEXT://" + host + ":" + port);
@@ -166,17 +223,20 @@ public final class KafkaNode implements AutoCloseable {
         p.put("inter.broker.listener.name", "PLAINTEXT");
         p.put("controller.listener.names", "CONTROLLER");
         // A static voter set: the controller port may differ on the next start without re-formatting.
-        p.put("controller.quorum.voters", NODE_ID + "@" + host + ":" + controllerPort);
+        p.put("controller.quorum.voters", voters);
         p.put("log.dirs", dir.toString());
         p.put("metadata.log.dir", dir.toString());
 
-        p.put("offsets.topic.replication.factor", "1");
-        p.put("transaction.state.log.replication.factor", "1");
-        p.put("transaction.state.log.min.isr", "1");
-        p.put("share.coordinator.state.topic.replication.factor", "1");
-        p.put("share.coordinator.state.topic.min.isr", "1");
-        p.put("default.replication.factor", "1");
-        p.put("min.insync.replicas", "1");
+        p.put("offsets.topic.replication.factor", replicas);
+        p.put("transaction.state.log.replication.factor", replicas);
+        p.put("transaction.state.log.min.isr", minIsr);
+        p.put("share.coordinator.state.topic.replication.factor", replicas);
+        p.put("share.coordinator.state.topic.min.isr", minIsr);
+        // Kafka Streams' internal topics and the app's links topic ask for the broker default (replication.factor -1).
+        p.put("default.replication.factor", replicas);
+        p.put("min.insync.replicas", minIsr);
+        // A replica that lost its data must never lead: that would silently drop acknowledged records.
+        p.put("unclean.leader.election.enable", "false");
         // Fewer partitions for the internal topics: their creation is the slow part of a first group join.
         p.put("offsets.topic.num.partitions", "6");
         p.put("transaction.state.log.num.partitions", "6");
@@ -191,7 +251,7 @@ public final class KafkaNode implements AutoCloseable {
         return p;
     }
 
-    private static void format(KafkaConfig config, Path dir) {
+    private static void format(KafkaConfig config, Path dir, int nodeId, String clusterId) {
         try {
             Files.createDirectories(dir);
             if (Files.exists(dir.resolve("meta.properties"))) {
@@ -199,8 +259,8 @@ public final class KafkaNode implements AutoCloseable {
             }
             new Formatter()
                     .setPrintStream(new PrintStream(PrintStream.nullOutputStream()))
-                    .setNodeId(NODE_ID)
-                    .setClusterId(Uuid.randomUuid().toString())
+                    .setNodeId(nodeId)
+                    .setClusterId(clusterId)
                     .setSupportedFeatures(Feature.PRODUCTION_FEATURES)
                     .setControllerListenerName("CONTROLLER")
                     .setMetadataLogDirectory(config.metadataLogDir())

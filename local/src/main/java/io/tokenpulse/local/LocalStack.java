@@ -11,18 +11,25 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.common.Uuid;
 
 /**
- * The local stack behind {@code up}, {@code down} and {@code status}: a Kafka node and a schema registry,
- * each in a background process of its own that outlives the command, with all data under one home
- * directory ({@code kafka/}, {@code registry/}, {@code logs/}, {@code stack.properties}).
+ * The local stack behind {@code up}, {@code down} and {@code status}: one Kafka node (or three, replicated) and
+ * a schema registry, each in a background process of its own that outlives the command, with all data under
+ * one home directory ({@code kafka/}, {@code kafka-2/}, ..., {@code registry/}, {@code logs/}, {@code stack.properties}).
  *
  * <p>Nothing here exits the JVM; progress goes to the {@link PrintStream} given.
  */
@@ -30,7 +37,6 @@ public final class LocalStack {
     public static final String STATE_FILE = "stack.properties";
     private static final long STOP_TIMEOUT_SECONDS = 15;
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(STOP_TIMEOUT_SECONDS);
-    private static final String KAFKA = "kafka";
     private static final String REGISTRY = "registry";
 
     private final Path home;
@@ -62,17 +68,24 @@ public final class LocalStack {
     }
 
     /**
-     * Starts whatever part of the stack is not running, creates the topics and records the addresses in
-     * {@code stack.properties}. If both parts already run it does nothing. On failure it stops what it
-     * started and throws {@link IllegalStateException} with the reason and the tail of the log.
+     * Starts whatever part of the stack is not running (each Kafka node, the registry), creates the topics and
+     * records the addresses in {@code stack.properties}. If every part already runs it does nothing. On failure
+     * it stops what it started and throws {@link IllegalStateException} with the reason and the tail of the log.
      */
     public UpResult up(StackOptions options) {
         StackState state = StackState.load(stateFile());
-        Optional<ProcessHandle> kafkaRunning = running(state, StackState.KAFKA_PID, StackState.KAFKA_STARTED);
+        int brokers = brokerCount(state, options.brokers());
+        Map<Integer, Optional<ProcessHandle>> kafkaRunning = new TreeMap<>();
+        for (int id = 1; id <= brokers; id++) {
+            kafkaRunning.put(id, runningNode(state, id));
+        }
         Optional<ProcessHandle> registryRunning = running(state, StackState.REGISTRY_PID, StackState.REGISTRY_STARTED);
-        if (kafkaRunning.isPresent() && registryRunning.isPresent()) {
-            out.printf("The stack is already up (kafka pid %d, registry pid %d).%n",
-                    kafkaRunning.get().pid(), registryRunning.get().pid());
+        boolean allKafka = kafkaRunning.values().stream().allMatch(Optional::isPresent);
+        boolean anyKafka = kafkaRunning.values().stream().anyMatch(Optional::isPresent);
+        if (allKafka && registryRunning.isPresent()) {
+            out.printf("The stack is already up (kafka pid %s, registry pid %d).%n",
+                    kafkaRunning.values().stream().map(p -> Long.toString(p.get().pid())).collect(Collectors.joining(", ")),
+                    registryRunning.get().pid());
             printWhere(state);
             return new UpResult(true, state.get(StackState.BOOTSTRAP_SERVERS), state.get(StackState.SCHEMA_REGISTRY_URL),
                     Duration.ZERO, Duration.ZERO, List.of());
@@ -81,29 +94,51 @@ public final class LocalStack {
             // Checked before anything starts: a missing unpack is the most likely first-run mistake.
             RegistryNode.runnerJar(options.apicurioDir());
         }
-        mkdirs(kafkaDir(), registryDir(), logsDir());
-        String host = kafkaRunning.isPresent() || registryRunning.isPresent()
+        for (int id = 1; id <= brokers; id++) {
+            mkdirs(kafkaDir(id));
+        }
+        mkdirs(registryDir(), logsDir());
+        String host = anyKafka || registryRunning.isPresent()
                 ? Optional.ofNullable(state.get(StackState.HOST)).orElse(options.host()) : options.host();
         state.set(StackState.HOST, host);
         state.set(StackState.STATE_DIR, home.resolve("state").toAbsolutePath().toString());
+        state.set(StackState.KAFKA_BROKERS, brokers);
+        String clusterId = null;
+        if (brokers > 1) {
+            clusterId = Optional.ofNullable(state.get(StackState.KAFKA_CLUSTER_ID)).orElseGet(() -> Uuid.randomUuid().toString());
+            state.set(StackState.KAFKA_CLUSTER_ID, clusterId);
+        }
 
         List<ProcessHandle> started = new ArrayList<>();
         try {
-            Launch kafka = null;
-            if (kafkaRunning.isEmpty()) {
-                int port = pickPort(host, options.kafkaPort(), state.getInt(StackState.KAFKA_PORT), Set.of());
-                int controllerPort = pickPort(host, options.controllerPort(), state.getInt(StackState.CONTROLLER_PORT),
-                        Set.of(port));
-                out.printf("Starting Kafka on %s:%d (data %s)...%n", host, port, kafkaDir());
-                kafka = launchKafka(new KafkaNode.Settings(kafkaDir(), host, port, controllerPort));
-                started.add(kafka.process());
-                state.set(StackState.KAFKA_PORT, port).set(StackState.CONTROLLER_PORT, controllerPort)
-                        .set(StackState.BOOTSTRAP_SERVERS, host + ":" + port);
-                record(state, StackState.KAFKA_PID, StackState.KAFKA_STARTED, kafka.process());
+            Map<Integer, int[]> ports = kafkaPorts(state, host, options, brokers, kafkaRunning);
+            String voters = brokers == 1 ? null : ports.entrySet().stream()
+                    .map(e -> e.getKey() + "@" + host + ":" + e.getValue()[1]).collect(Collectors.joining(","));
+            List<Launch> kafka = new ArrayList<>();
+            for (int id = 1; id <= brokers; id++) {
+                int[] p = ports.get(id);
+                state.set(StackState.kafkaKey(id, StackState.KAFKA_PORT), p[0])
+                        .set(StackState.kafkaKey(id, StackState.CONTROLLER_PORT), p[1]);
+                if (kafkaRunning.get(id).isPresent()) {
+                    continue;
+                }
+                out.printf("Starting Kafka%s on %s:%d (data %s)...%n", brokers == 1 ? "" : " node " + id, host, p[0], kafkaDir(id));
+                Launch launch = launchKafka(id, new KafkaNode.Settings(kafkaDir(id), host, p[0], p[1],
+                        id, voters, clusterId));
+                kafka.add(launch);
+                started.add(launch.process());
+                record(state, StackState.kafkaKey(id, StackState.KAFKA_PID), StackState.kafkaKey(id, StackState.KAFKA_STARTED),
+                        launch.process());
             }
+            state.set(StackState.BOOTSTRAP_SERVERS, ports.values().stream().map(p -> host + ":" + p[0])
+                    .collect(Collectors.joining(",")));
             Launch registry = null;
             if (registryRunning.isEmpty()) {
-                Set<Integer> kafkaPorts = Set.of(state.getInt(StackState.KAFKA_PORT), state.getInt(StackState.CONTROLLER_PORT));
+                Set<Integer> kafkaPorts = new HashSet<>();
+                ports.values().forEach(p -> {
+                    kafkaPorts.add(p[0]);
+                    kafkaPorts.add(p[1]);
+                });
                 int port = pickPort(host, options.registryPort(), state.getInt(StackState.REGISTRY_PORT), kafkaPorts);
                 out.printf("Starting schema registry on %s:%d (data %s)...%n", host, port, registryDir());
                 registry = launchRegistry(new RegistryNode.Options(options.apicurioDir(), registryDir(), host, port,
@@ -117,9 +152,17 @@ public final class LocalStack {
             state.save();
 
             Duration kafkaTime = Duration.ZERO;
-            if (kafka != null) {
-                kafkaTime = awaitKafka(kafka, options.timeout());
-                out.printf("Kafka ready in %.1f s.%n", kafkaTime.toMillis() / 1000.0);
+            for (Launch launch : kafka) {
+                Duration t = awaitKafka(launch, options.timeout());
+                kafkaTime = t.compareTo(kafkaTime) > 0 ? t : kafkaTime;
+            }
+            if (!kafka.isEmpty()) {
+                if (brokers > 1) {
+                    awaitBrokers(state.get(StackState.BOOTSTRAP_SERVERS), brokers, kafka.get(0), options.timeout());
+                    kafkaTime = elapsed(kafka.get(0));
+                }
+                out.printf("Kafka ready in %.1f s%s.%n", kafkaTime.toMillis() / 1000.0,
+                        brokers == 1 ? "" : " (" + kafka.size() + " of " + brokers + " nodes started)");
             }
             Duration registryTime = Duration.ZERO;
             if (registry != null) {
@@ -128,9 +171,11 @@ public final class LocalStack {
                 registryTime = elapsed(registry);
                 out.printf("Schema registry ready in %.1f s.%n", registryTime.toMillis() / 1000.0);
             }
-            List<String> created = createTopics(state.get(StackState.BOOTSTRAP_SERVERS), options);
-            out.printf("Topics: %d created, %d already there (%d partitions each when new).%n",
-                    created.size(), options.topicNames().size() - created.size(), options.partitions());
+            short replicas = (short) Math.min(brokers, 3);
+            List<String> created = createTopics(state.get(StackState.BOOTSTRAP_SERVERS), options, replicas);
+            out.printf("Topics: %d created, %d already there (%d partitions, %d replica%s each when new).%n",
+                    created.size(), options.topicNames().size() - created.size(), options.partitions(), replicas,
+                    replicas == 1 ? "" : "s");
             printWhere(state);
             return new UpResult(false, state.get(StackState.BOOTSTRAP_SERVERS),
                     state.get(StackState.SCHEMA_REGISTRY_URL), kafkaTime, registryTime, created);
@@ -145,7 +190,70 @@ public final class LocalStack {
     }
 
     /**
-     * Stops both parts (SIGTERM, then SIGKILL after {@value #STOP_TIMEOUT_SECONDS} s, descendants included)
+     * The node count to run: the one asked for, else the one this home has; a home formatted for another count
+     * cannot change it (the nodes' metadata names the voters), so that is refused with what to do instead.
+     */
+    private int brokerCount(StackState state, int requested) {
+        int recorded = state.getInt(StackState.KAFKA_BROKERS);
+        if (recorded == 0 && Files.exists(kafkaDir(1).resolve("meta.properties"))) {
+            recorded = 1;
+        }
+        if (requested == 0) {
+            return Math.max(1, recorded);
+        }
+        if (recorded != 0 && recorded != requested) {
+            throw new IllegalStateException("this home (" + home + ") holds a " + recorded + "-broker Kafka; it cannot become "
+                    + requested + " brokers in place. Run 'down --purge' first (it deletes the data), or 'up --brokers "
+                    + recorded + "'.");
+        }
+        return requested;
+    }
+
+    /**
+     * Broker and controller port of each node. A running node keeps its own; a node that starts takes the port of
+     * its previous run when free. In a cluster a restarted node must keep its controller port: the others know it
+     * by that port in their voter set.
+     */
+    private Map<Integer, int[]> kafkaPorts(StackState state, String host, StackOptions options, int brokers,
+                                           Map<Integer, Optional<ProcessHandle>> running) {
+        Map<Integer, int[]> ports = new TreeMap<>();
+        Set<Integer> taken = new HashSet<>();
+        for (int id = 1; id <= brokers; id++) {
+            if (running.get(id).isPresent()) {
+                int[] p = {state.getInt(StackState.kafkaKey(id, StackState.KAFKA_PORT)),
+                        state.getInt(StackState.kafkaKey(id, StackState.CONTROLLER_PORT))};
+                ports.put(id, p);
+                taken.add(p[0]);
+                taken.add(p[1]);
+            }
+        }
+        boolean quorumUp = !ports.isEmpty() && brokers > 1;
+        for (int id = 1; id <= brokers; id++) {
+            if (ports.containsKey(id)) {
+                continue;
+            }
+            int previousPort = state.getInt(StackState.kafkaKey(id, StackState.KAFKA_PORT));
+            int previousController = state.getInt(StackState.kafkaKey(id, StackState.CONTROLLER_PORT));
+            int port = pickPort(host, id == 1 ? options.kafkaPort() : 0, previousPort, taken);
+            taken.add(port);
+            int controller;
+            if (quorumUp && previousController > 0) {
+                if (!Ports.isFree(host, previousController)) {
+                    throw new IllegalStateException("Kafka node " + id + " must come back on its controller port "
+                            + previousController + " (the running nodes know it there), but something else listens on it");
+                }
+                controller = previousController;
+            } else {
+                controller = pickPort(host, id == 1 ? options.controllerPort() : 0, previousController, taken);
+            }
+            taken.add(controller);
+            ports.put(id, new int[] {port, controller});
+        }
+        return ports;
+    }
+
+    /**
+     * Stops every part (SIGTERM, then SIGKILL after {@value #STOP_TIMEOUT_SECONDS} s, descendants included)
      * and forgets their pids. Data stays unless {@code purge}. Returns true if anything was running.
      */
     public boolean down(boolean purge) {
@@ -155,10 +263,14 @@ public final class LocalStack {
             out.printf("Stopping schema registry (pid %d)...%n", p.pid());
             running.add(p);
         });
-        running(state, StackState.KAFKA_PID, StackState.KAFKA_STARTED).ifPresent(p -> {
-            out.printf("Stopping Kafka (pid %d)...%n", p.pid());
-            running.add(p);
-        });
+        int brokers = Math.max(1, state.getInt(StackState.KAFKA_BROKERS));
+        for (int id = 1; id <= brokers; id++) {
+            int node = id;
+            runningNode(state, id).ifPresent(p -> {
+                out.printf("Stopping Kafka%s (pid %d)...%n", brokers == 1 ? "" : " node " + node, p.pid());
+                running.add(p);
+            });
+        }
         if (running.isEmpty()) {
             out.println("The stack is not running.");
         } else if (!Processes.stopAll(running, STOP_TIMEOUT)) {
@@ -168,8 +280,12 @@ public final class LocalStack {
             forgetStopped(state);
         }
         if (purge) {
+            List<Path> doomed = new ArrayList<>(List.of(registryDir(), logsDir(), home.resolve("state"), stateFile()));
+            for (int id = 1; id <= Math.max(3, brokers); id++) {
+                doomed.add(kafkaDir(id));
+            }
             // state/ holds the app's stores and checkpoints: kept, they would point past the end of the new, empty topics.
-            for (Path dir : List.of(kafkaDir(), registryDir(), logsDir(), home.resolve("state"), stateFile())) {
+            for (Path dir : doomed) {
                 deleteRecursively(dir);
             }
             out.printf("Deleted the stack's data under %s.%n", home);
@@ -182,23 +298,68 @@ public final class LocalStack {
     /** Each part: its process, its address, and whether it answers there. */
     public StackStatus status() {
         StackState state = StackState.load(stateFile());
-        String bootstrap = state.get(StackState.BOOTSTRAP_SERVERS);
-        StackStatus.Part kafka = running(state, StackState.KAFKA_PID, StackState.KAFKA_STARTED)
-                .map(p -> new StackStatus.Part(KAFKA, true, p.pid(), bootstrap,
-                        bootstrap != null && Ports.isListening(state.get(StackState.HOST), state.getInt(StackState.KAFKA_PORT))))
-                .orElse(StackStatus.Part.stopped(KAFKA, bootstrap));
+        String host = Optional.ofNullable(state.get(StackState.HOST)).orElse(KafkaNode.Settings.DEFAULT_HOST);
+        int brokers = Math.max(1, state.getInt(StackState.KAFKA_BROKERS));
+        List<StackStatus.Broker> nodes = new ArrayList<>();
+        for (int id = 1; id <= brokers; id++) {
+            int port = state.getInt(StackState.kafkaKey(id, StackState.KAFKA_PORT));
+            Optional<ProcessHandle> p = runningNode(state, id);
+            nodes.add(new StackStatus.Broker(id, p.map(ProcessHandle::pid).orElse(0L), host, port, p.isPresent(),
+                    p.isPresent() && port > 0 && Ports.isListening(host, port)));
+        }
         String url = state.get(StackState.SCHEMA_REGISTRY_URL);
         StackStatus.Part registry = running(state, StackState.REGISTRY_PID, StackState.REGISTRY_STARTED)
                 .map(p -> new StackStatus.Part(REGISTRY, true, p.pid(), url, url != null && RegistryNode.answers(url)))
                 .orElse(StackStatus.Part.stopped(REGISTRY, url));
-        return new StackStatus(home, kafka, registry);
+        return new StackStatus(home, nodes, registry);
+    }
+
+    /** Node 1 lives in {@code kafka/} (as the single-node stack always did), node n in {@code kafka-n/}. */
+    public Path kafkaDir(int id) {
+        return id == 1 ? kafkaDir() : home.resolve("kafka-" + id);
+    }
+
+    private Path kafkaLog(int id) {
+        return logsDir().resolve(id == 1 ? "kafka.log" : "kafka-" + id + ".log");
+    }
+
+    private static Optional<ProcessHandle> runningNode(StackState state, int id) {
+        return running(state, StackState.kafkaKey(id, StackState.KAFKA_PID), StackState.kafkaKey(id, StackState.KAFKA_STARTED));
+    }
+
+    /** Every node serves alone first; a replicated topic can be created only once all of them are in the cluster. */
+    private void awaitBrokers(String bootstrap, int brokers, Launch first, Duration timeout) {
+        long deadline = first.launchedAtNanos() + timeout.toNanos();
+        Map<String, Object> conf = Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                AdminClientConfig.CLIENT_ID_CONFIG, "tokenpulse-local-up",
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 2_000,
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 5_000);
+        int seen = 0;
+        try (Admin admin = Admin.create(conf)) {
+            while (System.nanoTime() < deadline) {
+                try {
+                    seen = admin.describeCluster().nodes().get(5, TimeUnit.SECONDS).size();
+                    if (seen >= brokers) {
+                        return;
+                    }
+                } catch (ExecutionException | TimeoutException e) {
+                    // not all there yet
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted while waiting for Kafka", e);
+                }
+                sleep(200);
+            }
+        }
+        throw new IllegalStateException("only " + seen + " of " + brokers + " Kafka nodes joined within "
+                + timeout.toSeconds() + " s; see " + logsDir());
     }
 
     private record Launch(ProcessHandle process, long launchedAtNanos, Path log, long logOffset) {
     }
 
-    private Launch launchKafka(KafkaNode.Settings settings) {
-        Path log = logsDir().resolve("kafka.log");
+    private Launch launchKafka(int id, KafkaNode.Settings settings) {
+        Path log = kafkaLog(id);
         long offset = size(log);
         List<String> command = new ArrayList<>();
         Processes.setsid().ifPresent(command::add);
@@ -211,7 +372,7 @@ public final class LocalStack {
         command.addAll(settings.toArgs());
         try {
             Process process = new ProcessBuilder(command)
-                    .directory(kafkaDir().toFile())
+                    .directory(kafkaDir(id).toFile())
                     .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                     .redirectErrorStream(true)
@@ -247,11 +408,11 @@ public final class LocalStack {
         }
     }
 
-    private List<String> createTopics(String bootstrap, StackOptions options) {
+    private List<String> createTopics(String bootstrap, StackOptions options, short replicas) {
         Map<String, Object> conf = Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 AdminClientConfig.CLIENT_ID_CONFIG, "tokenpulse-local-up");
         try (Admin admin = Admin.create(conf)) {
-            return TopicSetup.ensureTopics(admin, options.topicNames(), options.partitions());
+            return TopicSetup.ensureTopics(admin, options.topicNames(), options.partitions(), replicas);
         }
     }
 
@@ -283,8 +444,10 @@ public final class LocalStack {
 
     /** Drops the pids of processes that are gone, keeping ports so the next up reuses them. */
     private static void forgetStopped(StackState state) {
-        if (running(state, StackState.KAFKA_PID, StackState.KAFKA_STARTED).isEmpty()) {
-            state.remove(StackState.KAFKA_PID, StackState.KAFKA_STARTED);
+        for (int id = 1; id <= Math.max(1, state.getInt(StackState.KAFKA_BROKERS)); id++) {
+            if (runningNode(state, id).isEmpty()) {
+                state.remove(StackState.kafkaKey(id, StackState.KAFKA_PID), StackState.kafkaKey(id, StackState.KAFKA_STARTED));
+            }
         }
         if (running(state, StackState.REGISTRY_PID, StackState.REGISTRY_STARTED).isEmpty()) {
             state.remove(StackState.REGISTRY_PID, StackState.REGISTRY_STARTED);

@@ -14,9 +14,11 @@ import java.util.Map;
  * @param apicurioDir the unpacked Apicurio Registry (see {@link #defaultApicurioDir()})
  * @param topicNames the SPEC topics to create, by their configured names
  * @param timeout how long each part may take to become ready
+ * @param brokers Kafka nodes: 1, or 3 for a replicated cluster; 0 means "as many as this home already has, else 1".
+ *                The ports apply to the first node; the others take the ports of their previous run, else free ones.
  */
 public record StackOptions(String host, int kafkaPort, int controllerPort, int registryPort, int partitions,
-                           Map<TopicDef, String> topicNames, Path apicurioDir, Duration timeout) {
+                           Map<TopicDef, String> topicNames, Path apicurioDir, Duration timeout, int brokers) {
     public static final int DEFAULT_PARTITIONS = 6;
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
     /** System property (set by the launcher and by failsafe) naming the unpacked Apicurio directory. */
@@ -39,34 +41,42 @@ public record StackOptions(String host, int kafkaPort, int controllerPort, int r
         }
         apicurioDir = apicurioDir == null ? defaultApicurioDir() : apicurioDir;
         timeout = timeout == null ? DEFAULT_TIMEOUT : timeout;
+        if (brokers != 0 && brokers != 1 && brokers != 3) {
+            // Two nodes make a quorum that stops when either dies; more than three add nothing on one machine.
+            throw new IllegalArgumentException("brokers must be 1 or 3, got " + brokers);
+        }
     }
 
     public static StackOptions defaults() {
-        return new StackOptions(null, 0, 0, 0, DEFAULT_PARTITIONS, null, null, null);
+        return new StackOptions(null, 0, 0, 0, DEFAULT_PARTITIONS, null, null, null, 0);
     }
 
     public StackOptions withHost(String newHost) {
-        return new StackOptions(newHost, kafkaPort, controllerPort, registryPort, partitions, topicNames, apicurioDir, timeout);
+        return new StackOptions(newHost, kafkaPort, controllerPort, registryPort, partitions, topicNames, apicurioDir, timeout, brokers);
     }
 
     public StackOptions withPorts(int kafka, int controller, int registry) {
-        return new StackOptions(host, kafka, controller, registry, partitions, topicNames, apicurioDir, timeout);
+        return new StackOptions(host, kafka, controller, registry, partitions, topicNames, apicurioDir, timeout, brokers);
     }
 
     public StackOptions withPartitions(int n) {
-        return new StackOptions(host, kafkaPort, controllerPort, registryPort, n, topicNames, apicurioDir, timeout);
+        return new StackOptions(host, kafkaPort, controllerPort, registryPort, n, topicNames, apicurioDir, timeout, brokers);
     }
 
     public StackOptions withTopicNames(Map<TopicDef, String> names) {
-        return new StackOptions(host, kafkaPort, controllerPort, registryPort, partitions, names, apicurioDir, timeout);
+        return new StackOptions(host, kafkaPort, controllerPort, registryPort, partitions, names, apicurioDir, timeout, brokers);
     }
 
     public StackOptions withApicurioDir(Path dir) {
-        return new StackOptions(host, kafkaPort, controllerPort, registryPort, partitions, topicNames, dir, timeout);
+        return new StackOptions(host, kafkaPort, controllerPort, registryPort, partitions, topicNames, dir, timeout, brokers);
     }
 
     public StackOptions withTimeout(Duration t) {
-        return new StackOptions(host, kafkaPort, controllerPort, registryPort, partitions, topicNames, apicurioDir, t);
+        return new StackOptions(host, kafkaPort, controllerPort, registryPort, partitions, topicNames, apicurioDir, t, brokers);
+    }
+
+    public StackOptions withBrokers(int n) {
+        return new StackOptions(host, kafkaPort, controllerPort, registryPort, partitions, topicNames, apicurioDir, timeout, n);
     }
 
     /**

@@ -25,9 +25,20 @@ final class StackState {
     static final String CONTROLLER_PORT = "stack.kafka.controller.port";
     static final String KAFKA_PID = "stack.kafka.pid";
     static final String KAFKA_STARTED = "stack.kafka.pid.started";
+    /** How many Kafka nodes this home's cluster has (absent: one), and the id they were formatted with. */
+    static final String KAFKA_BROKERS = "stack.kafka.brokers";
+    static final String KAFKA_CLUSTER_ID = "stack.kafka.cluster.id";
     static final String REGISTRY_PORT = "stack.registry.port";
     static final String REGISTRY_PID = "stack.registry.pid";
     static final String REGISTRY_STARTED = "stack.registry.pid.started";
+
+    /**
+     * A key of Kafka node {@code id}: node 1 uses the keys of the single-node stack ({@code stack.kafka.port}),
+     * so a home written before clusters existed reads the same; node n uses {@code stack.kafka.n.port}.
+     */
+    static String kafkaKey(int id, String singleNodeKey) {
+        return id == 1 ? singleNodeKey : singleNodeKey.replaceFirst("^stack\\.kafka\\.", "stack.kafka." + id + ".");
+    }
 
     private final Path file;
     private final Properties props;

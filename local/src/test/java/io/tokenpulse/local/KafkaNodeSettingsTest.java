@@ -54,4 +54,31 @@ class KafkaNodeSettingsTest {
         assertEquals("0", p.getProperty("group.initial.rebalance.delay.ms"));
         assertEquals("PLAINTEXT://127.0.0.1:9092", p.getProperty("advertised.listeners"));
     }
+
+    @Test
+    void aNodeOfAClusterCarriesItsIdVotersAndClusterIdThroughItsArguments() {
+        KafkaNode.Settings s = new KafkaNode.Settings(Path.of("/k2"), "127.0.0.1", 9094, 9095, 2,
+                "1@127.0.0.1:9093,2@127.0.0.1:9095,3@127.0.0.1:9097", "abc");
+
+        assertEquals(s, KafkaNode.Settings.parse(s.toArgs().toArray(String[]::new)));
+        assertEquals(3, s.clusterSize());
+        assertThrows(IllegalArgumentException.class, () -> new KafkaNode.Settings(Path.of("/k"), null, 0, 0, 2,
+                "1@127.0.0.1:9093,2@127.0.0.1:9095", "abc"));
+    }
+
+    @Test
+    void brokerPropertiesOfThreeNodesReplicateThreeTimesAndNeedTwoInSync() {
+        var p = KafkaNode.brokerProperties(Path.of("/d"), "127.0.0.1", 9094, 9095, 2,
+                "1@127.0.0.1:9093,2@127.0.0.1:9095,3@127.0.0.1:9097");
+
+        assertEquals("2", p.getProperty("node.id"));
+        assertEquals("1@127.0.0.1:9093,2@127.0.0.1:9095,3@127.0.0.1:9097", p.getProperty("controller.quorum.voters"));
+        for (String key : new String[] {"offsets.topic.replication.factor", "transaction.state.log.replication.factor",
+                "default.replication.factor", "share.coordinator.state.topic.replication.factor"}) {
+            assertEquals("3", p.getProperty(key), key);
+        }
+        assertEquals("2", p.getProperty("min.insync.replicas"));
+        assertEquals("2", p.getProperty("transaction.state.log.min.isr"));
+        assertEquals("false", p.getProperty("unclean.leader.election.enable"));
+    }
 }

@@ -179,8 +179,11 @@ public final class TokenPulseApp implements AutoCloseable {
         }
         // Leave the group: Kafka Streams otherwise stays a member until its session times out (45 s), and an
         // instance started right after (a restart, 'run' after 'demo') would wait for that before getting any task.
+        // A static member (streams.group.instance.id) stays instead: its restart within session.timeout.ms takes
+        // its tasks back without a rebalance, which is the point of a rolling restart with static membership.
         boolean clean = streams.close(CloseOptions.timeout(timeout)
-                .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
+                .withGroupMembershipOperation(staticMember(config) ? CloseOptions.GroupMembershipOperation.REMAIN_IN_GROUP
+                        : CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
         if (!clean) {
             log.warn("TokenPulse did not stop within {}; some threads may still be closing", timeout);
         }
@@ -189,6 +192,12 @@ public final class TokenPulseApp implements AutoCloseable {
         }
         closed = clean;
         return clean;
+    }
+
+    /** Whether this instance has a fixed identity in the consumer group (static membership, KIP-345). */
+    static boolean staticMember(AppConfig config) {
+        String id = config.streams().get("group.instance.id");
+        return id != null && !id.isBlank();
     }
 
     /** For interactive queries and metrics; do not start or close it directly. */

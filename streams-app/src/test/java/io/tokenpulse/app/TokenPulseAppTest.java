@@ -69,4 +69,13 @@ class TokenPulseAppTest {
         assertTrue(r.tryAcquire());
         assertFalse(r.tryAcquire());
     }
+
+    @Test
+    void anInstanceWithAGroupInstanceIdIsAStaticMemberThatStaysInTheGroupOnClose() {
+        assertTrue(TokenPulseApp.staticMember(AppConfig.load(Optional.empty(), Optional.empty(), Map.of(),
+                Map.of("streams.group.instance.id", "tokenpulse-1"))));
+        assertFalse(TokenPulseApp.staticMember(AppConfig.load(Optional.empty(), Optional.empty(), Map.of(), Map.of())));
+        assertFalse(TokenPulseApp.staticMember(AppConfig.load(Optional.empty(), Optional.empty(), Map.of(),
+                Map.of("streams.group.instance.id", " "))));
+    }
 }

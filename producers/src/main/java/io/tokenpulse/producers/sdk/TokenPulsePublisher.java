@@ -36,6 +36,8 @@ import org.apache.kafka.clients.producer.RecordMetadata;
  */
 public final class TokenPulsePublisher implements AutoCloseable {
     private final Producer<String, SpecificRecord> producer;
+    // A broker may die mid-publish: with 3 replicas and min.insync.replicas 2 the leader moves within seconds and the
+    // idempotent producer retries (up to delivery.timeout.ms) without duplicating.
     private final Map<TopicDef, String> topicNames;
 
     public TokenPulsePublisher(Producer<String, SpecificRecord> producer, Map<TopicDef, String> topicNames) {
@@ -130,6 +132,36 @@ public final class TokenPulsePublisher implements AutoCloseable {
 
     public void flush() {
         producer.flush();
+    }
+
+    /**
+     * What the producer did so far, from its own metrics: record sends (a retried record counts once per attempt),
+     * sends retried (a broker died, a leader moved; idempotence keeps a retry from writing a record twice) and
+     * records that failed for good.
+     */
+    public record DeliveryStats(long sends, long retried, long failed) {
+        /** Records the brokers acknowledged: every send but the retried and the failed ones. */
+        public long acknowledged() {
+            return Math.max(0, sends - retried - failed);
+        }
+
+        public String describe() {
+            return String.format("Producer: %,d records acknowledged, %,d retried sends, %,d failed"
+                    + " (idempotent, acks=all: a retry never writes a record twice).", acknowledged(), retried, failed);
+        }
+    }
+
+    public DeliveryStats deliveryStats() {
+        return new DeliveryStats(metric("record-send-total"), metric("record-retry-total"), metric("record-error-total"));
+    }
+
+    private long metric(String name) {
+        return producer.metrics().entrySet().stream()
+                .filter(e -> e.getKey().group().equals("producer-metrics") && e.getKey().name().equals(name))
+                .map(e -> e.getValue().metricValue())
+                .filter(v -> v instanceof Number)
+                .mapToLong(v -> (long) ((Number) v).doubleValue())
+                .findFirst().orElse(0L);
     }
 
     public void close(Duration timeout) {
