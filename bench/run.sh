@@ -24,3 +24,5 @@ echo "== adapter parse throughput (${ADAPTER_RECORDS:-1000000} records per input
 java -Xmx1g -cp "$CP" io.tokenpulse.bench.AdapterParseBench "${ADAPTER_RECORDS:-1000000}"
 echo "== query API latency, two instances, $TOKENS tokens (needs wrk: apt-get install -y wrk)"
 java -Xmx2g -Dtokenpulse.home="$ROOT/.tokenpulse" -cp "$CP" io.tokenpulse.bench.QueryBench "$TOKENS" 20s
+echo "== TokenPulse vs the plain Kafka Streams floor, side by side (${REF_TOKENS:-10000} tokens, ${REF_USES:-1000000} usage records, ${REF_ROUNDS:-2} rounds)"
+java -Xmx2g -Dtokenpulse.home="$ROOT/.tokenpulse" -cp "$CP" io.tokenpulse.bench.ReferenceBench "${REF_TOKENS:-10000}" "${REF_USES:-1000000}" "${REF_ROUNDS:-2}"
