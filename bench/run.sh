@@ -4,6 +4,7 @@
 # 2. the cost of a time-driven tick with a million idle tokens;
 # 3. posture reports: bytes per open report window, report latency after end+grace (ReportBench);
 # 5. query API latency: GET /api/v1/tokens/{id} with wrk, answered locally and forwarded, TOKENS in the state (QueryBench);
+# 6. TokenPulse vs the plain Kafka Streams floor side by side (ReferenceBench), and alert latency at 10,000 and 1,000 uses/s (AlertLatencyBench);
 # 4. input adapter parse + Avro serialize throughput (jsonl, cloudtrail, vault-audit), no broker: ADAPTER_RECORDS (1,000,000).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -24,3 +25,8 @@ echo "== adapter parse throughput (${ADAPTER_RECORDS:-1000000} records per input
 java -Xmx1g -cp "$CP" io.tokenpulse.bench.AdapterParseBench "${ADAPTER_RECORDS:-1000000}"
 echo "== query API latency, two instances, $TOKENS tokens (needs wrk: apt-get install -y wrk)"
 java -Xmx2g -Dtokenpulse.home="$ROOT/.tokenpulse" -cp "$CP" io.tokenpulse.bench.QueryBench "$TOKENS" 20s
+echo "== TokenPulse vs the plain Kafka Streams floor, side by side (${REF_TOKENS:-10000} tokens, ${REF_USES:-1000000} usage records, ${REF_ROUNDS:-2} rounds)"
+java -Xmx2g -Dtokenpulse.home="$ROOT/.tokenpulse" -cp "$CP" io.tokenpulse.bench.ReferenceBench "${REF_TOKENS:-10000}" "${REF_USES:-1000000}" "${REF_ROUNDS:-2}"
+echo "== alert latency on a live system, default lateness: 10,000 and 1,000 uses/s (REVOKED_TOKEN_USED, send to alert readable)"
+java -Xmx2g -Dtokenpulse.home="$ROOT/.tokenpulse" -cp "$CP" io.tokenpulse.bench.AlertLatencyBench 10000 20
+java -Xmx2g -Dtokenpulse.home="$ROOT/.tokenpulse" -cp "$CP" io.tokenpulse.bench.AlertLatencyBench 1000 20

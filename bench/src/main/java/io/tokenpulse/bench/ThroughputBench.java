@@ -3,13 +3,8 @@ package io.tokenpulse.bench;
 import io.tokenpulse.app.TokenPulseApp;
 import io.tokenpulse.app.config.AppConfig;
 import io.tokenpulse.app.detect.DetectionTopology;
-import io.tokenpulse.avro.LifecycleType;
-import io.tokenpulse.avro.TokenLifecycleEvent;
-import io.tokenpulse.avro.TokenUsageEvent;
-import io.tokenpulse.avro.UsageOutcome;
 import io.tokenpulse.avro.state.TokenState;
 import io.tokenpulse.local.TopicSetup;
-import io.tokenpulse.producers.sdk.TokenPulsePublisher;
 import io.tokenpulse.registry.SchemaRegistryClient;
 import io.tokenpulse.registry.SchemaRegistryClients;
 import io.tokenpulse.schemas.TopicDef;
@@ -17,12 +12,10 @@ import io.tokenpulse.serde.AvroSerdes;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
-import java.util.Random;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
@@ -67,31 +60,7 @@ public final class ThroughputBench {
         SchemaRegistryClient registry = SchemaRegistryClients.fromConfig(config.registry().clientConfig());
 
         // 1. Load the topics (not part of the measured pipeline rate).
-        long loadStart = System.nanoTime();
-        Instant t0 = Instant.now().minus(Duration.ofDays(2));
-        Random random = new Random(7);
-        try (TokenPulsePublisher publisher = TokenPulsePublisher.create(client, registry, names)) {
-            for (int i = 0; i < tokens; i++) {
-                publisher.lifecycle(TokenLifecycleEvent.newBuilder().setEventId("l" + i).setTokenId("tok-" + i).setTenant("bench")
-                        .setType(LifecycleType.ISSUED).setOccurredAt(t0).setPrincipal("svc-" + (i % 50)).setServiceVersion("1.0")
-                        .setScopes(List.of("repo:read", "repo:write")).setExpiresAt(t0.plus(Duration.ofDays(60)))
-                        .setIssuer("internal").build());
-            }
-            long span = Duration.ofDays(1).toMillis();
-            for (int i = 0; i < uses; i++) {
-                int tok = random.nextInt(tokens);
-                publisher.usage(TokenUsageEvent.newBuilder().setEventId("u" + i).setTokenId("tok-" + tok).setTenant("bench")
-                        .setOccurredAt(t0.plusMillis(Duration.ofHours(1).toMillis() + (long) i * span / uses))
-                        .setPrincipal("svc-" + (tok % 50)).setServiceVersion("1.0").setScope(random.nextInt(10) == 0 ? "repo:write" : "repo:read")
-                        .setOutcome(UsageOutcome.ALLOWED).setSourceIp("10.0." + (tok % 4) + "." + random.nextInt(255))
-                        .setUserAgent("svc/1.0").setCount(1).build());
-                if ((i + 1) % 250_000 == 0) {
-                    System.err.printf("... %,d usage events produced%n", i + 1);
-                }
-            }
-            publisher.flush();
-        }
-        double loadSeconds = (System.nanoTime() - loadStart) / 1e9;
+        double loadSeconds = UsageLoad.publish(client, registry, names, tokens, uses).seconds();
         System.out.printf("produce (SDK, idempotent, acks=all, zstd): %,d events in %.1f s = %,.0f events/s%n",
                 tokens + uses, loadSeconds, (tokens + uses) / loadSeconds);
 

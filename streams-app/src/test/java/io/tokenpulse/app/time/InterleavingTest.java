@@ -44,11 +44,11 @@ import org.apache.kafka.streams.test.TestRecord;
 class InterleavingTest {
     private static final Duration LATENESS = Duration.ofHours(1);
     private static final Instant T0 = Pipeline.NOW.minus(Duration.ofDays(200));
-    private static final Map<String, String> SETTINGS = Map.of(
+    static final Map<String, String> SETTINGS = Map.of(
             AppConfig.LATENESS, LATENESS.toString(),
             AppConfig.DETECT_IDLE_AFTER, "PT30S",
             AppConfig.REPORTS_GRACE, "PT1H");
-    private static final List<Input> SCENARIO = scenario();
+    static final List<Input> SCENARIO = scenario();
     private static Outputs inOrder;
 
     @Property(tries = 12, seed = "20261201")
@@ -94,7 +94,7 @@ class InterleavingTest {
      * delay), a tenth of the usage sent twice; then the topics interleaved at random. Policies go first: SPEC's promise
      * covers a policy published before the data it governs.
      */
-    private static List<Input> shuffled(Random random) {
+    static List<Input> shuffled(Random random) {
         Map<String, List<Input>> byTopic = new TreeMap<>();
         List<Input> policies = new ArrayList<>();
         for (Input in : SCENARIO) {

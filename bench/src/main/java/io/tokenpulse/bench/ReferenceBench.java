@@ -1,0 +1,236 @@
+package io.tokenpulse.bench;
+
+import io.tokenpulse.app.TokenPulseApp;
+import io.tokenpulse.app.config.AppConfig;
+import io.tokenpulse.app.detect.DetectionTopology;
+import io.tokenpulse.avro.state.TokenState;
+import io.tokenpulse.local.TopicSetup;
+import io.tokenpulse.registry.SchemaRegistryClient;
+import io.tokenpulse.registry.SchemaRegistryClients;
+import io.tokenpulse.schemas.TopicDef;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import jdk.jfr.Configuration;
+import jdk.jfr.Recording;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.Metric;
+import org.apache.kafka.common.MetricName;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+
+/**
+ * TokenPulse against the plain Kafka Streams floor ({@link ReferenceJob}), side by side in one run on the same
+ * records: the input is published once, then each round drains it with the reference job and with the full TokenPulse
+ * pipeline (default settings, so default lateness), each under a fresh application id, and prints both rates and
+ * their ratio. A rate counts input records from RUNNING until the committed offsets reach the end of the inputs.
+ *
+ * <p>Args: tokens (10,000), usage records (1,000,000), rounds (1). System properties: {@code bench.threads} (stream
+ * threads of TokenPulse, 1), {@code bench.jfr} (a directory: record each TokenPulse drain with JFR's profile
+ * settings), {@code bench.skipReference} (true: TokenPulse only). Run {@code ./tokenpulse up} first.
+ */
+public final class ReferenceBench {
+    public static void main(String[] args) throws Exception {
+        int tokens = args.length > 0 ? Integer.parseInt(args[0]) : 10_000;
+        int uses = args.length > 1 ? Integer.parseInt(args[1]) : 1_000_000;
+        int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 1;
+        String threads = System.getProperty("bench.threads", "1");
+        Optional<Path> jfr = Optional.ofNullable(System.getProperty("bench.jfr")).map(Path::of);
+        boolean skipReference = Boolean.getBoolean("bench.skipReference");
+        Path home = Path.of(System.getProperty("tokenpulse.home", ".tokenpulse"));
+        BenchRun bench = BenchRun.named("ref");
+        Map<TopicDef, String> names = bench.topics();
+        Map<String, String> settings = bench.settings();
+        settings.put(AppConfig.QUERY_PORT, "0");
+        settings.put(AppConfig.NUM_THREADS, threads);
+        AppConfig base = AppConfig.load(Optional.empty(), Optional.of(home.resolve("stack.properties")), System.getenv(), settings);
+        Properties client = new Properties();
+        client.putAll(base.kafkaClientProperties());
+        try (Admin admin = Admin.create(client)) {
+            TopicSetup.ensureTopics(admin, names, 6);
+            admin.createTopics(List.of(new NewTopic(bench.id() + "-reference-counts", 6, (short) 1))).all().get();
+        }
+        SchemaRegistryClient registry = SchemaRegistryClients.fromConfig(base.registry().clientConfig());
+        System.out.printf("%,d tokens, %,d usage records, %d round(s), TokenPulse threads %s, load average %s%n", tokens, uses,
+                rounds, threads, loadAverage());
+        UsageLoad.Loaded load = UsageLoad.publish(client, registry, names, tokens, uses);
+        System.out.printf("published %,d records in %.1f s%n", tokens + uses, load.seconds());
+
+        List<double[]> results = new ArrayList<>();
+        for (int round = 1; round <= rounds; round++) {
+            double ref = Double.NaN;
+            if (!skipReference) {
+                ref = reference(client, bench.id() + "-reference-" + round, names.get(TopicDef.USAGE), bench.id() + "-reference-counts");
+                System.out.printf("round %d reference (EOS v2, 1 thread, groupByKey().count(), cache off): %,.0f records/s (load %s)%n",
+                        round, ref, loadAverage());
+            }
+            settings.put(AppConfig.APPLICATION_ID, bench.id() + "-tokenpulse-" + round);
+            settings.put(AppConfig.STATE_DIR, Files.createTempDirectory("tokenpulse-bench").toString());
+            AppConfig config = AppConfig.load(Optional.empty(), Optional.of(home.resolve("stack.properties")), System.getenv(), settings);
+            String recording = "tokenpulse-" + bench.id() + "-" + round + ".jfr";
+            double tp = tokenPulse(config, registry, client, names, jfr.map(d -> d.resolve(recording)), load.lastEventMs());
+            System.out.printf("round %d TokenPulse (default settings, lateness %s, %s thread(s)): %,.0f records/s (load %s)%n",
+                    round, config.detection().lateness(), threads, tp, loadAverage());
+            if (!skipReference) {
+                System.out.printf("round %d ratio TokenPulse / reference: %.2f%n", round, tp / ref);
+            }
+            results.add(new double[] {ref, tp});
+        }
+        System.out.println("| round | reference rec/s | TokenPulse rec/s | ratio |");
+        System.out.println("|---|---|---|---|");
+        for (int i = 0; i < results.size(); i++) {
+            double[] r = results.get(i);
+            System.out.printf("| %d | %,.0f | %,.0f | %.2f |%n", i + 1, r[0], r[1], r[1] / r[0]);
+        }
+    }
+
+    private static double reference(Properties client, String appId, String input, String output) throws Exception {
+        Path state = Files.createTempDirectory("reference-bench");
+        try (KafkaStreams streams = ReferenceJob.create(client, appId, input, output, state); Admin admin = Admin.create(client)) {
+            CountDownLatch running = new CountDownLatch(1);
+            streams.setStateListener((now, before) -> {
+                if (now == KafkaStreams.State.RUNNING) {
+                    running.countDown();
+                }
+            });
+            streams.start();
+            if (!running.await(2, TimeUnit.MINUTES)) {
+                throw new IllegalStateException("reference job not RUNNING after 2 minutes");
+            }
+            return drainRate(admin, appId, List.of(input));
+        }
+    }
+
+    private static double tokenPulse(AppConfig config, SchemaRegistryClient registry, Properties client, Map<TopicDef, String> names,
+                                     Optional<Path> jfr, long lastEventMs) throws Exception {
+        try (TokenPulseApp app = TokenPulseApp.create(config, registry, java.time.Clock.systemUTC()).start();
+             Admin admin = Admin.create(client)) {
+            app.awaitRunning(Duration.ofMinutes(2));
+            Recording recording = null;
+            if (jfr.isPresent()) {
+                Files.createDirectories(jfr.get().getParent());
+                recording = new Recording(Configuration.getConfiguration("profile"));
+                recording.setDestination(jfr.get());
+                recording.start();
+            }
+            long start = System.nanoTime();
+            double rate = drainRate(admin, config.applicationId(), List.of(names.get(TopicDef.LIFECYCLE), names.get(TopicDef.USAGE)));
+            // Consumed is not judged: records wait in the reorder buffer for the watermark. Count the drain as done
+            // once every token task judged everything but the last lateness, which waits for idle.timeout.
+            long judgedTarget = lastEventMs - config.detection().lateness().toMillis() - 1_000;
+            int partitions = admin.describeTopics(List.of(names.get(TopicDef.USAGE))).allTopicNames().get()
+                    .get(names.get(TopicDef.USAGE)).partitions().size();
+            while (minJudged(app, partitions) < judgedTarget) {
+                Thread.sleep(100);
+            }
+            double judgedSeconds = (System.nanoTime() - start) / 1e9;
+            System.out.printf("  judged up to the last record less lateness after %.1f s: %,.0f records/s consumed and judged%n",
+                    judgedSeconds, totalOf(admin, names) / judgedSeconds);
+            rate = totalOf(admin, names) / judgedSeconds;
+            if (recording != null) {
+                recording.stop();
+                recording.close();
+                System.out.println("JFR recording of the TokenPulse drain: " + jfr.get());
+            }
+            stateSize(app);
+            memory(app);
+            return rate;
+        }
+    }
+
+    private static long minJudged(TokenPulseApp app, int partitions) {
+        long min = Long.MAX_VALUE;
+        for (int p = 0; p < partitions; p++) {
+            try {
+                ReadOnlyKeyValueStore<String, Long> progress = app.streams().store(StoreQueryParameters.fromNameAndType(
+                        DetectionTopology.PROGRESS_STORE, QueryableStoreTypes.<String, Long>keyValueStore()).withPartition(p));
+                Long judged = progress.get("judged");
+                min = Math.min(min, judged == null ? Long.MIN_VALUE : judged);
+            } catch (RuntimeException e) {
+                return Long.MIN_VALUE; // rebalancing: not known now
+            }
+        }
+        return min;
+    }
+
+    private static long totalOf(Admin admin, Map<TopicDef, String> names) throws Exception {
+        List<String> inputs = List.of(names.get(TopicDef.LIFECYCLE), names.get(TopicDef.USAGE));
+        return admin.listOffsets(admin.describeTopics(inputs).allTopicNames().get().values().stream()
+                .flatMap(d -> d.partitions().stream().map(p -> new TopicPartition(d.name(), p.partition())))
+                .collect(Collectors.toMap(tp -> tp, tp -> OffsetSpec.latest()))).all().get().values().stream()
+                .mapToLong(i -> i.offset()).sum();
+    }
+
+    /** Records per second from now until the group's committed offsets reach the current end of {@code inputs}. */
+    private static double drainRate(Admin admin, String group, List<String> inputs) throws Exception {
+        long start = System.nanoTime();
+        Map<TopicPartition, Long> ends = admin.listOffsets(admin.describeTopics(inputs).allTopicNames().get().values().stream()
+                .flatMap(d -> d.partitions().stream().map(p -> new TopicPartition(d.name(), p.partition())))
+                .collect(Collectors.toMap(tp -> tp, tp -> OffsetSpec.latest()))).all().get().entrySet().stream()
+                .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().offset()));
+        long total = ends.values().stream().mapToLong(Long::longValue).sum();
+        long done = 0;
+        while (done < total) {
+            Thread.sleep(200);
+            Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
+            done = ends.keySet().stream().mapToLong(tp -> Optional.ofNullable(committed.get(tp)).map(OffsetAndMetadata::offset).orElse(0L)).sum();
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        System.out.printf("  drained %,d records in %.1f s%n", total, seconds);
+        return total / seconds;
+    }
+
+    /** Average serialised TokenState (key + value, as the store holds them) over every token in the store. */
+    private static void stateSize(TokenPulseApp app) {
+        ReadOnlyKeyValueStore<String, TokenState> store = app.streams().store(StoreQueryParameters.fromNameAndType(
+                DetectionTopology.TOKEN_STORE, QueryableStoreTypes.keyValueStore()));
+        var keys = app.topics().keySerde().serializer();
+        var values = DetectionTopology.tokenStateSerde(app.topics()).serializer();
+        long count = 0;
+        long bytes = 0;
+        try (KeyValueIterator<String, TokenState> it = store.all()) {
+            while (it.hasNext()) {
+                var kv = it.next();
+                count++;
+                bytes += keys.serialize("", kv.key).length + values.serialize("", kv.value).length;
+            }
+        }
+        System.out.printf("  state: %,d tokens, %.0f bytes per token serialised (key + value as stored)%n", count, (double) bytes / count);
+    }
+
+    /** Heap in use after a GC, and what the RocksDB instances of every store hold (memtables, block cache, indexes). */
+    private static void memory(TokenPulseApp app) {
+        System.gc();
+        long heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+        double rocks = 0;
+        for (Map.Entry<MetricName, ? extends Metric> e : app.streams().metrics().entrySet()) {
+            String n = e.getKey().name();
+            if ((n.equals("size-all-mem-tables") || n.equals("block-cache-usage") || n.equals("estimate-table-readers-mem"))
+                    && e.getValue().metricValue() instanceof Number v) {
+                rocks += v.doubleValue();
+            }
+        }
+        System.out.printf("  memory: heap used after GC %.0f MB; RocksDB memtables + block cache + table readers %.0f MB%n",
+                heap / 1e6, rocks / 1e6);
+    }
+
+    private static String loadAverage() {
+        return String.format("%.2f", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+    }
+}
