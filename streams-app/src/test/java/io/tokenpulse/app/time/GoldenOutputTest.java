@@ -45,8 +45,8 @@ class GoldenOutputTest {
 
     @Test
     void theScenarioGivesTheGoldenOutputsByteForByte() throws IOException {
-        List<InterleavingProperties.Input> ordered = new ArrayList<>(InterleavingProperties.SCENARIO);
-        ordered.sort(Comparator.comparingLong(InterleavingProperties.Input::at));
+        List<InterleavingTest.Input> ordered = new ArrayList<>(InterleavingTest.SCENARIO);
+        ordered.sort(Comparator.comparingLong(InterleavingTest.Input::at));
         List<String> inOrder = run(ordered, dir.resolve("ordered"));
         if (Boolean.getBoolean("golden.update")) {
             try (var out = new GZIPOutputStream(Files.newOutputStream(GOLDEN))) {
@@ -59,7 +59,7 @@ class GoldenOutputTest {
             expected = List.of(new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n"));
         }
         same(expected, inOrder, "in event-time order");
-        same(expected, run(InterleavingProperties.shuffled(new Random(11)), dir.resolve("shuffled")),
+        same(expected, run(InterleavingTest.shuffled(new Random(11)), dir.resolve("shuffled")),
                 "shuffled within lateness (seed 11), a tenth of the usage sent twice");
     }
 
@@ -70,10 +70,10 @@ class GoldenOutputTest {
         assertEquals(expected.size(), actual.size(), run + ": lines");
     }
 
-    private static List<String> run(List<InterleavingProperties.Input> inputs, Path stateDir) {
-        try (Pipeline p = new Pipeline(stateDir, InterleavingProperties.SETTINGS)) {
+    private static List<String> run(List<InterleavingTest.Input> inputs, Path stateDir) {
+        try (Pipeline p = new Pipeline(stateDir, InterleavingTest.SETTINGS)) {
             boolean policiesSettled = false;
-            for (InterleavingProperties.Input in : inputs) {
+            for (InterleavingTest.Input in : inputs) {
                 if (!policiesSettled && !in.topic().equals("policies")) {
                     p.driver.advanceWallClockTime(Duration.ofSeconds(31));
                     policiesSettled = true;
@@ -98,7 +98,7 @@ class GoldenOutputTest {
     }
 
     @SuppressWarnings("unchecked")
-    private static <V> void send(Pipeline p, Topic<String, V> topic, InterleavingProperties.Input in) {
+    private static <V> void send(Pipeline p, Topic<String, V> topic, InterleavingTest.Input in) {
         p.send(topic, in.key(), (V) in.value());
     }
 
