@@ -83,15 +83,6 @@ public record TokenPulseTopology(Topology topology, Properties properties, DeadL
         p.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir().toString());
         p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, config.processingGuarantee());
         p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, Integer.toString(config.numThreads()));
-        // Under exactly-once Kafka Streams commits every 100 ms; a commit here flushes eight caches and a transaction
-        // over a dozen topics, a tenth of the thread's time at that pace (issue 11's profile). At 500 ms a held
-        // record judged within half a second never reaches RocksDB or a changelog, at a cost of at most 0.4 s of alert
-        // latency on top of the lateness (60 s by default).
-        if (StreamsConfig.EXACTLY_ONCE_V2.equals(config.processingGuarantee())) {
-            p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "500");
-        }
-        // The record cache holds the busy tokens' state and the reorder buffer between commits (10 MB by default).
-        p.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, Long.toString(64L * 1024 * 1024));
         // Internal topic and store names are part of the deployed contract: a generated name that shifts when the
         // topology changes would orphan a changelog, so the app refuses to start with one.
         p.put(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, "true");
