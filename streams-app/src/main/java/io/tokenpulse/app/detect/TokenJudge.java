@@ -78,10 +78,6 @@ final class TokenJudge {
         this.firedUpTo = firedUpTo;
     }
 
-    long firedUpTo() {
-        return firedUpTo;
-    }
-
     /** Judges a record at its event time; every deadline before it has fired (see {@link #fireDue}). */
     void apply(String tokenId, TokenInput input) {
         TokenState stored = tokens.get(tokenId);

@@ -177,11 +177,6 @@ public final class Progress {
         return !s.anyActive;
     }
 
-    /** The last watermark computed, without looking at the clock. */
-    public long current() {
-        return watermark;
-    }
-
     /**
      * When input comes back after everything was quiet (a backfill starting, a live burst), every source gets a fresh
      * {@code idleTimeout} to show up before it counts as idle again: the partitions of one backfill start within

@@ -69,10 +69,6 @@ public final class ReorderBuffer {
         }
     }
 
-    public boolean isEmpty() {
-        return earliest == Long.MAX_VALUE;
-    }
-
     static byte[] key(long at, int rank, String id) {
         byte[] idBytes = id.getBytes(StandardCharsets.UTF_8);
         return ByteBuffer.allocate(Long.BYTES + 1 + idBytes.length).putLong(at ^ Long.MIN_VALUE).put((byte) rank)
