@@ -4,14 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tokenpulse.app.Pipeline;
-import io.tokenpulse.app.config.Topic;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HexFormat;
@@ -72,22 +70,7 @@ class GoldenOutputTest {
 
     private static List<String> run(List<InterleavingTest.Input> inputs, Path stateDir) {
         try (Pipeline p = new Pipeline(stateDir, InterleavingTest.SETTINGS)) {
-            boolean policiesSettled = false;
-            for (InterleavingTest.Input in : inputs) {
-                if (!policiesSettled && !in.topic().equals("policies")) {
-                    p.driver.advanceWallClockTime(Duration.ofSeconds(31));
-                    policiesSettled = true;
-                }
-                switch (in.topic()) {
-                    case "lifecycle" -> send(p, p.topics.lifecycle(), in);
-                    case "usage" -> send(p, p.topics.usage(), in);
-                    case "deployments" -> send(p, p.topics.deployments(), in);
-                    case "policies" -> send(p, p.topics.policies(), in);
-                    default -> throw new IllegalStateException(in.topic());
-                }
-            }
-            p.driver.advanceWallClockTime(Duration.ofSeconds(31));
-            p.driver.advanceWallClockTime(Duration.ofSeconds(1));
+            InterleavingTest.deliver(p, inputs);
             List<String> out = new ArrayList<>();
             out.addAll(lines("alerts", p.read(p.topics.alerts())));
             out.addAll(lines("actions", p.read(p.topics.actions())));
@@ -97,10 +80,6 @@ class GoldenOutputTest {
         }
     }
 
-    @SuppressWarnings("unchecked")
-    private static <V> void send(Pipeline p, Topic<String, V> topic, InterleavingTest.Input in) {
-        p.send(topic, in.key(), (V) in.value());
-    }
 
     private static List<String> lines(String topic, List<? extends TestRecord<String, ? extends SpecificRecord>> records) {
         Map<String, Integer> position = new TreeMap<>();

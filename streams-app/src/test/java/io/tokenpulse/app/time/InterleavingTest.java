@@ -135,25 +135,7 @@ class InterleavingTest {
             throw new UncheckedIOException(e);
         }
         try (Pipeline p = new Pipeline(dir, SETTINGS)) {
-            boolean policiesSettled = false;
-            for (Input in : inputs) {
-                if (!policiesSettled && !in.topic().equals("policies")) {
-                    // The policies are in and their partition goes quiet (so does everything: the backfill that
-                    // follows starts on every partition at once, as one publish does).
-                    p.driver.advanceWallClockTime(Duration.ofSeconds(31));
-                    policiesSettled = true;
-                }
-                switch (in.topic()) {
-                    case "lifecycle" -> send(p, p.topics.lifecycle(), in);
-                    case "usage" -> send(p, p.topics.usage(), in);
-                    case "deployments" -> send(p, p.topics.deployments(), in);
-                    case "policies" -> send(p, p.topics.policies(), in);
-                    default -> throw new IllegalStateException(in.topic());
-                }
-            }
-            // Everything delivered: the sources go idle, and what is held is judged.
-            p.driver.advanceWallClockTime(Duration.ofSeconds(31));
-            p.driver.advanceWallClockTime(Duration.ofSeconds(1));
+            deliver(p, inputs);
             assertEquals(0, p.topology.late().lateCount(), "nothing is late: every record is within the lateness");
             assertEquals(List.of(), p.deadLetters(), "no dead letters");
             // A tenant's reports (per tenant and per owner, several windows) close in batches whose order is
@@ -163,6 +145,30 @@ class InterleavingTest {
             return new Outputs(lines(p.read(p.topics.alerts())), lines(p.read(p.topics.actions())),
                     lines(p.read(p.topics.incidents())), reports);
         }
+    }
+
+    /**
+     * Sends the inputs as one backfill: the policies first, then (once their partition went quiet, and with it
+     * everything else) the rest starting on every partition at once; then the sources go idle and what is held is
+     * judged.
+     */
+    static void deliver(Pipeline p, List<Input> inputs) {
+        boolean policiesSettled = false;
+        for (Input in : inputs) {
+            if (!policiesSettled && !in.topic().equals("policies")) {
+                p.driver.advanceWallClockTime(Duration.ofSeconds(31));
+                policiesSettled = true;
+            }
+            switch (in.topic()) {
+                case "lifecycle" -> send(p, p.topics.lifecycle(), in);
+                case "usage" -> send(p, p.topics.usage(), in);
+                case "deployments" -> send(p, p.topics.deployments(), in);
+                case "policies" -> send(p, p.topics.policies(), in);
+                default -> throw new IllegalStateException(in.topic());
+            }
+        }
+        p.driver.advanceWallClockTime(Duration.ofSeconds(31));
+        p.driver.advanceWallClockTime(Duration.ofSeconds(1));
     }
 
     @SuppressWarnings("unchecked")
