@@ -41,6 +41,12 @@ public final class ReportProcessor implements Processor<String, MetricFact, Stri
     static final long HOUR = Duration.ofHours(1).toMillis();
     static final long DAY = Duration.ofDays(1).toMillis();
     private static final char SEP = '\u0000';
+    /**
+     * Where a cursor made before the report processor has a time starts: earlier than any fact, on a day boundary.
+     * Its first closing pass skips the quiet windows up to its first window with facts, so the facts that reach it
+     * before any watermark all land in their own windows, whatever the order they arrived in.
+     */
+    public static final long NOT_STARTED = Math.floorDiv(Long.MIN_VALUE / 4, DAY) * DAY;
 
     private final long graceMs;
     private final io.tokenpulse.app.time.TimeSources sources;
@@ -171,11 +177,12 @@ public final class ReportProcessor implements Processor<String, MetricFact, Stri
         String entity = entityKey(tenant, owner);
         ReportCursor c = mutable(cursors.get(entity));
         if (c == null) {
-            // Reports start with the first window still open; before any watermark, with this fact's window.
-            long reference = now == Long.MIN_VALUE ? f.getAt() - 1 + graceMs : now;
+            // Reports start with the first window still open. Before any watermark nothing has closed and facts from
+            // different token tasks race, so none of them may decide where reports start: every window is open.
             c = ReportCursor.newBuilder().setTenant(tenant).setOwner(owner).setGauges(zeros())
                     .setOpenHours(new ArrayList<>()).setOpenDays(new ArrayList<>())
-                    .setNextHour(firstOpen(reference, HOUR)).setNextDay(firstOpen(reference, DAY)).build();
+                    .setNextHour(now == Long.MIN_VALUE ? NOT_STARTED : firstOpen(now, HOUR))
+                    .setNextDay(now == Long.MIN_VALUE ? NOT_STARTED : firstOpen(now, DAY)).build();
         }
         long at = f.getAt();
         if (gaugeDelta != null) {
@@ -311,14 +318,21 @@ public final class ReportProcessor implements Processor<String, MetricFact, Stri
         while (c.getNextDay() + DAY <= hour && closable(c.getNextDay(), DAY)) {
             long day = c.getNextDay();
             boolean hasWindow = c.getOpenDays().contains(day);
-            if (hasWindow || c.getLateDaily() > 0 || !allZero(c.getGauges())) {
-                ReportWindow w = hasWindow ? windows.get(windowKey(entity, Granularity.DAILY, day)) : null;
-                emit(c, Granularity.DAILY, day, DAY, w, c.getLateDaily());
-                c.setLateDaily(0L);
-                if (hasWindow) {
-                    windows.delete(windowKey(entity, Granularity.DAILY, day));
-                    c.getOpenDays().remove(Long.valueOf(day));
+            if (!hasWindow && c.getLateDaily() == 0 && allZero(c.getGauges())) {
+                // Nothing to report: skip the quiet days up to the next one with facts or the one holding the hour.
+                long next = Math.floorDiv(hour, DAY) * DAY;
+                for (long d : c.getOpenDays()) {
+                    next = Math.min(next, d);
                 }
+                c.setNextDay(Math.max(next, day + DAY));
+                continue;
+            }
+            ReportWindow w = hasWindow ? windows.get(windowKey(entity, Granularity.DAILY, day)) : null;
+            emit(c, Granularity.DAILY, day, DAY, w, c.getLateDaily());
+            c.setLateDaily(0L);
+            if (hasWindow) {
+                windows.delete(windowKey(entity, Granularity.DAILY, day));
+                c.getOpenDays().remove(Long.valueOf(day));
             }
             c.setNextDay(day + DAY);
         }

@@ -1,6 +1,7 @@
 package io.tokenpulse.app.query;
 
 import io.tokenpulse.app.metrics.PostureFlags;
+import io.tokenpulse.app.metrics.ReportProcessor;
 import io.tokenpulse.app.metrics.ReportTopology;
 import io.tokenpulse.avro.PostureReport;
 import io.tokenpulse.avro.state.ReportCursor;
@@ -96,7 +97,7 @@ public final class PostureResource {
         List<Long> g = c.getGauges();
         Map<String, Object> m = new LinkedHashMap<>();
         // The cursor holds the gauges at the end of the last closed hourly window (late changes added).
-        m.put("asOf", Instant.ofEpochMilli(c.getNextHour()).toString());
+        m.put("asOf", c.getNextHour() == ReportProcessor.NOT_STARTED ? null : Instant.ofEpochMilli(c.getNextHour()).toString());
         m.put("activeTokens", at(g, PostureFlags.ACTIVE));
         m.put("unusedTokens", at(g, PostureFlags.UNUSED));
         m.put("overPrivilegedTokens", at(g, PostureFlags.OVER_PRIVILEGED));

@@ -80,6 +80,42 @@ class ReportProcessorTest {
     }
 
     @Test
+    void factsThatArriveBeforeAnyWatermarkLandInTheirOwnWindowsInEitherOrder() {
+        long noon = NOON.toEpochMilli();
+        List<String> first = null;
+        for (boolean laterFirst : new boolean[] {true, false}) {
+            ReportProcessorTest run = new ReportProcessorTest();
+            run.sources.expect(2, 1, 1);
+            MetricFact early = MetricFacts.alert("acme", null, "NEW_SOURCE", noon + 10 * MIN);
+            MetricFact late = MetricFacts.alert("acme", null, "NEW_SOURCE", noon + 70 * MIN);
+            // Two token tasks: the one at 13:10 happens to be heard before the one at 12:10
+            run.send(laterFirst ? late : early);
+            run.send(laterFirst ? early : late);
+            run.send(MetricFacts.watermark(0, noon + 200 * MIN));
+            run.send(MetricFacts.watermark(1, noon + 200 * MIN));
+            List<String> closed = run.reports().stream().map(r -> r.getWindowStart() + " " + r.getAlertsByType() + " late " + r.getLateEvents()).toList();
+            assertEquals(List.of(NOON + " {NEW_SOURCE=1} late 0", NOON.plus(Duration.ofHours(1)) + " {NEW_SOURCE=1} late 0"), closed,
+                    "the 12:00 window has its own fact, whichever task was heard first");
+            if (first != null) {
+                assertEquals(first, closed);
+            }
+            first = closed;
+        }
+    }
+
+    @Test
+    void quietDaysBetweenFactsAreSkippedAndDaysWithFactsReported() {
+        long noon = NOON.toEpochMilli();
+        long day = Duration.ofDays(1).toMillis();
+        send(MetricFacts.of(FactKind.EXPIRY_BREAKAGE, "acme", null, noon, 1));
+        send(MetricFacts.of(FactKind.EXPIRY_BREAKAGE, "acme", null, noon + 30 * day, 1));
+        send(MetricFacts.watermark(0, noon + 40 * day));
+        List<PostureReport> daily = reports().stream().filter(r -> r.getGranularity() == Granularity.DAILY).toList();
+        assertEquals(List.of(NOON.truncatedTo(java.time.temporal.ChronoUnit.DAYS), NOON.truncatedTo(java.time.temporal.ChronoUnit.DAYS).plus(Duration.ofDays(30))),
+                daily.stream().map(PostureReport::getWindowStart).toList());
+    }
+
+    @Test
     void aFactForAClosedWindowCountsAsLateInTheNextReport() {
         long noon = NOON.toEpochMilli();
         send(MetricFacts.watermark(0, noon));
