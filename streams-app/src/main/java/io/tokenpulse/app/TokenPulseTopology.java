@@ -83,6 +83,8 @@ public record TokenPulseTopology(Topology topology, Properties properties, DeadL
         p.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir().toString());
         p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, config.processingGuarantee());
         p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, Integer.toString(config.numThreads()));
+        // The record cache holds the busy tokens' state and the reorder buffer between commits (10 MB by default).
+        p.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, Long.toString(64L * 1024 * 1024));
         // Internal topic and store names are part of the deployed contract: a generated name that shifts when the
         // topology changes would orphan a changelog, so the app refuses to start with one.
         p.put(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, "true");

@@ -20,14 +20,31 @@ final class AvroBinary {
     private AvroBinary() {
     }
 
+    /**
+     * Readers and writers resolve their schema on first use, which costs far more than the record: one of each per
+     * type, shared (they hold no per-call state; the encoders and decoders do).
+     */
+    private static final ClassValue<SpecificDatumWriter<SpecificRecord>> WRITERS = new ClassValue<>() {
+        @Override
+        @SuppressWarnings("unchecked")
+        protected SpecificDatumWriter<SpecificRecord> computeValue(Class<?> type) {
+            return new SpecificDatumWriter<>((Class<SpecificRecord>) type);
+        }
+    };
+    private static final ClassValue<SpecificDatumReader<SpecificRecord>> READERS = new ClassValue<>() {
+        @Override
+        @SuppressWarnings("unchecked")
+        protected SpecificDatumReader<SpecificRecord> computeValue(Class<?> type) {
+            return new SpecificDatumReader<>((Class<SpecificRecord>) type);
+        }
+    };
+
     static <T extends SpecificRecord> byte[] encode(T record, int tag) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
         bytes.write(tag);
         BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(bytes, null);
         try {
-            @SuppressWarnings("unchecked")
-            SpecificDatumWriter<T> writer = new SpecificDatumWriter<>((Class<T>) record.getClass());
-            writer.write(record, encoder);
+            WRITERS.get(record.getClass()).write(record, encoder);
             encoder.flush();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -38,7 +55,7 @@ final class AvroBinary {
     static <T extends SpecificRecord> T decode(byte[] bytes, Class<T> type) {
         BinaryDecoder decoder = DecoderFactory.get().binaryDecoder(bytes, 1, bytes.length - 1, null);
         try {
-            return new SpecificDatumReader<>(type).read(null, decoder);
+            return type.cast(READERS.get(type).read(null, decoder));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

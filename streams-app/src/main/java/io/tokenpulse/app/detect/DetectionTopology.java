@@ -77,8 +77,10 @@ public final class DetectionTopology {
                 v -> v.getKind() == VersionInputKind.WATERMARK);
         Produced<String, TokenLink> toLinks = topics.links().produced("token-links-sink").withStreamPartitioner(linkPartitions);
 
+        // A busy token is read and written by every record: the record cache answers the reads and sends one changelog
+        // record and one RocksDB write per token and commit, not per record.
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(TOKEN_STORE),
-                topics.keySerde(), tokenStateSerde(topics)));
+                topics.keySerde(), tokenStateSerde(topics)).withCachingEnabled());
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DUE_STORE),
                 Serdes.Bytes(), Serdes.ByteArray()));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(TENANT_INDEX_STORE),
@@ -88,7 +90,7 @@ public final class DetectionTopology {
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(HELD_STORE),
                 Serdes.Bytes(), Serdes.ByteArray()).withCachingEnabled());
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PROGRESS_STORE),
-                Serdes.String(), Serdes.Long()).withCachingEnabled());
+                Serdes.String(), Serdes.Long()));
         builder.addStateStore(Stores.windowStoreBuilder(Stores.persistentWindowStore(EVENT_ID_STORE,
                 s.time().dedupWindow(), Duration.ofMillis(1), false), Serdes.String(), Serdes.Long()));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(RELAY_STORE),

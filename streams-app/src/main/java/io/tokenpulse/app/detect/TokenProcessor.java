@@ -15,7 +15,9 @@ import io.tokenpulse.avro.state.VersionInput;
 import io.tokenpulse.avro.state.VersionInputKind;
 import java.nio.ByteBuffer;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
+import org.apache.kafka.streams.processor.Cancellable;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -41,6 +43,16 @@ public final class TokenProcessor implements Processor<String, TokenInput, Strin
     /** Watermarks go to the report processor each time the judged time enters a new minute. */
     private static final long REPORT_STEP = 60_000;
     private static final int DRAIN_BATCH = 1_000;
+    /**
+     * The most records one call judges: a backlog (a backfill held for the first idle.timeout, a task catching up)
+     * is judged in slices between commits, never in one transaction longer than the transaction timeout (10 s), what
+     * ever the backlog and however many tasks a thread has. A record judges a small slice (a thread processes many
+     * records between two commits), a catch-up punctuation a bigger one (it runs once per task and loop).
+     */
+    static final int JUDGE_PER_RECORD = 256;
+    static final int JUDGE_PER_PUNCTUATION = 2_000;
+    /** How soon the next slice of a backlog follows while no record or tick comes. */
+    private static final Duration CATCH_UP = Duration.ofMillis(1);
     private static final String JUDGED = "judged";
 
     private final TimeSettings settings;
@@ -60,6 +72,7 @@ public final class TokenProcessor implements Processor<String, TokenInput, Strin
     private final Promises ownPromises;
     private long judgedUpTo = Long.MIN_VALUE;
     private long reportedUpTo = Long.MIN_VALUE;
+    private Cancellable catchingUp;
 
     public TokenProcessor(TimeSettings settings, TimeSources sources, Clock clock, LateRecords late) {
         this.settings = settings;
@@ -118,11 +131,11 @@ public final class TokenProcessor implements Processor<String, TokenInput, Strin
                 hold(tokenId, input, at);
             }
         }
-        advance(wall, false);
+        advance(wall, false, JUDGE_PER_RECORD);
     }
 
     private void tick(long wall) {
-        advance(wall, true);
+        advance(wall, true, JUDGE_PER_PUNCTUATION);
     }
 
     private void hold(String tokenId, TokenInput input, long at) {
@@ -150,7 +163,7 @@ public final class TokenProcessor implements Processor<String, TokenInput, Strin
     }
 
     /** Promises what the own input caused, judges what the watermark released, promises what was judged. */
-    private void advance(long wall, boolean heartbeat) {
+    private void advance(long wall, boolean heartbeat, int slice) {
         long own = progress.own(wall);
         boolean ownIdle = progress.ownIdle(wall);
         if (ownPromises.due(own, ownIdle, wall, heartbeat)) {
@@ -158,7 +171,13 @@ public final class TokenProcessor implements Processor<String, TokenInput, Strin
         }
         long w = progress.watermark(wall);
         if (w > judgedUpTo) {
-            judgeUpTo(w);
+            boolean done = judgeUpTo(w, slice);
+            if (!done && catchingUp == null) {
+                catchingUp = context.schedule(CATCH_UP, PunctuationType.WALL_CLOCK_TIME, now -> advance(now, false, JUDGE_PER_PUNCTUATION));
+            } else if (done && catchingUp != null) {
+                catchingUp.cancel();
+                catchingUp = null;
+            }
         }
         if (judgedUpTo != Long.MIN_VALUE && (reportedUpTo == Long.MIN_VALUE
                 || Math.floorDiv(judgedUpTo, REPORT_STEP) > Math.floorDiv(reportedUpTo, REPORT_STEP) || heartbeat)) {
@@ -168,17 +187,35 @@ public final class TokenProcessor implements Processor<String, TokenInput, Strin
         }
     }
 
-    private void judgeUpTo(long w) {
+    /**
+     * Judges what is held up to {@code w}, or, past {@code slice} records, up to the end of the millisecond
+     * it got to: the same sequence as one judging to {@code w}, as if the watermark had stopped there on its way (the
+     * judge never sees where a slice ends). True when it got to {@code w}.
+     */
+    private boolean judgeUpTo(long w, int slice) {
         List<ReorderBuffer.Held> batch;
+        int judged = 0;
+        long last = Long.MIN_VALUE;
         do {
             batch = held.upTo(w, DRAIN_BATCH);
             for (ReorderBuffer.Held h : batch) {
+                if (judged >= slice && h.at() > last) {
+                    judgedTo(last);
+                    return false;
+                }
                 judge.fireDue(h.at());
                 held.remove(h);
                 TokenInput input = HeldInput.decode(h.value());
                 judge.apply(tokenOf(h), input);
+                judged++;
+                last = h.at();
             }
         } while (batch.size() == DRAIN_BATCH);
+        judgedTo(w);
+        return true;
+    }
+
+    private void judgedTo(long w) {
         held.drained(w);
         judge.fireDue(w);
         judgedUpTo = w;

@@ -4,8 +4,8 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.TreeSet;
 import org.apache.kafka.common.utils.Bytes;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
@@ -13,17 +13,21 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * Records waiting for the watermark, in a store whose byte order is the order they are judged in: event time, then a
  * rank (which kind of record goes first at the same millisecond), then an id. Draining up to a watermark yields the
  * same sequence whatever order the records arrived in, which is what makes the outputs a function of the input set.
+ *
+ * <p>The keys held are also kept in memory, in the same order, so neither a drain nor a look for the earliest record
+ * scans the store: a range over a cached store copies every cached key in the range first, once per call, which made
+ * a drain per record cost as much as the whole buffer (issue 11). The store stays the record of what is held; the
+ * index is rebuilt from it when the task starts.
  */
 public final class ReorderBuffer {
     private final KeyValueStore<Bytes, byte[]> store;
-    /** Event time of the earliest record held, or MAX when empty: a drain below it needs no scan. */
-    private long earliest = Long.MAX_VALUE;
+    private final TreeSet<Bytes> keys = new TreeSet<>();
 
     public ReorderBuffer(KeyValueStore<Bytes, byte[]> store) {
         this.store = store;
         try (KeyValueIterator<Bytes, byte[]> it = store.all()) {
-            if (it.hasNext()) {
-                earliest = timeOf(it.next().key.get());
+            while (it.hasNext()) {
+                keys.add(it.next().key);
             }
         }
     }
@@ -33,40 +37,36 @@ public final class ReorderBuffer {
     }
 
     public void add(long at, int rank, String id, byte[] value) {
-        store.put(Bytes.wrap(key(at, rank, id)), value);
-        earliest = Math.min(earliest, at);
+        Bytes key = Bytes.wrap(key(at, rank, id));
+        store.put(key, value);
+        keys.add(key);
     }
 
     /** Up to {@code max} held records of event time at or before {@code upTo}, in judging order. */
     public List<Held> upTo(long upTo, int max) {
-        if (upTo < earliest) {
+        if (keys.isEmpty() || upTo < timeOf(keys.first().get())) {
             return List.of();
         }
         List<Held> out = new ArrayList<>();
-        Bytes to = upTo == Long.MAX_VALUE ? null : Bytes.wrap(bound(upTo + 1));
-        try (KeyValueIterator<Bytes, byte[]> it = store.range(null, to)) {
-            while (it.hasNext() && out.size() < max) {
-                KeyValue<Bytes, byte[]> kv = it.next();
-                out.add(new Held(kv.key, timeOf(kv.key.get()), kv.value));
+        for (Bytes key : keys) {
+            long at = timeOf(key.get());
+            if (at > upTo || out.size() >= max) {
+                break;
             }
+            out.add(new Held(key, at, store.get(key)));
         }
         return out;
     }
 
-    /** Removes a record judged; the earliest time held is looked up again once the buffer was drained past it. */
+    /** Removes a record judged. */
     public void remove(Held h) {
         store.delete(h.key());
+        keys.remove(h.key());
     }
 
     /** Call after a drain to {@code upTo}: nothing at or before it is held any more. */
     public void drained(long upTo) {
-        if (upTo == Long.MAX_VALUE) {
-            earliest = Long.MAX_VALUE;
-            return;
-        }
-        try (KeyValueIterator<Bytes, byte[]> it = store.range(Bytes.wrap(bound(upTo + 1)), null)) {
-            earliest = it.hasNext() ? timeOf(it.next().key.get()) : Long.MAX_VALUE;
-        }
+        // Nothing to do: the index knows the earliest record held.
     }
 
     static byte[] key(long at, int rank, String id) {
@@ -75,11 +75,7 @@ public final class ReorderBuffer {
                 .put(idBytes).array();
     }
 
-    /** Flipping the sign bit makes big-endian byte order equal numeric order, negative times included. */
-    private static byte[] bound(long at) {
-        return ByteBuffer.allocate(Long.BYTES).putLong(at ^ Long.MIN_VALUE).array();
-    }
-
+    /** Flipping the sign bit (in key) makes big-endian byte order equal numeric order, negative times included. */
     private static long timeOf(byte[] key) {
         return ByteBuffer.wrap(key, 0, Long.BYTES).getLong() ^ Long.MIN_VALUE;
     }
