@@ -1,6 +1,7 @@
 package io.tokenpulse.app;
 
 import io.tokenpulse.app.config.AppConfig;
+import io.tokenpulse.app.config.ConfigException;
 import io.tokenpulse.app.config.Topics;
 import io.tokenpulse.app.ingest.DeadLetterCounter;
 import io.tokenpulse.app.query.ApiSecurity;
@@ -11,10 +12,12 @@ import io.tokenpulse.app.query.QueryServer;
 import io.tokenpulse.app.query.Readiness;
 import io.tokenpulse.app.query.StreamsCluster;
 import io.tokenpulse.app.query.web.Dashboard;
+import io.tokenpulse.app.time.EndCheckingClients;
 import io.tokenpulse.registry.SchemaRegistryClient;
 import io.tokenpulse.registry.SchemaRegistryClients;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
@@ -73,6 +76,7 @@ public final class TokenPulseApp implements AutoCloseable {
         this.topology = TokenPulseTopology.build(config, topics, clock);
         this.ownedRegistry = ownsRegistry ? registry : null;
         Properties props = topology.properties();
+        refuseStreamsGroupProtocol(props);
         // The query server binds first: application.server must name the port it got, so peers can forward to it.
         this.query = config.query().enabled() ? QueryServer.bind(config.query()) : null;
         try {
@@ -86,7 +90,8 @@ public final class TokenPulseApp implements AutoCloseable {
                 }
                 props.put(StreamsConfig.APPLICATION_SERVER_CONFIG, self.host() + ":" + self.port());
             }
-            this.streams = new KafkaStreams(topology.topology(), props);
+            // The main consumers report how far they have read, so a partition counts as idle only when read to its end.
+            this.streams = new KafkaStreams(topology.topology(), props, new EndCheckingClients(topology.ends()));
             streams.setStateListener(this::onStateChange);
             streams.setUncaughtExceptionHandler(this::onUncaught);
             if (query != null) {
@@ -108,6 +113,19 @@ public final class TokenPulseApp implements AutoCloseable {
                 query.close();
             }
             throw e;
+        }
+    }
+
+    /**
+     * Under the streams group protocol (KIP-1071) Kafka Streams builds its main consumer itself, so no partition could
+     * be known to be read to its end and idleness would rest on silence alone: refused rather than silently weaker.
+     */
+    static void refuseStreamsGroupProtocol(Properties props) {
+        Object protocol = props.get(StreamsConfig.GROUP_PROTOCOL_CONFIG);
+        if (protocol != null && "streams".equalsIgnoreCase(protocol.toString().trim())) {
+            throw new ConfigException(List.of("streams." + StreamsConfig.GROUP_PROTOCOL_CONFIG + "=streams is not supported:"
+                    + " idleness needs to know when each input partition is read to its end, which Kafka Streams reports"
+                    + " only through the classic protocol's consumer; remove the setting or set it to classic"));
         }
     }
 

@@ -8,6 +8,7 @@ import io.tokenpulse.app.ingest.EventTimeExtractor;
 import io.tokenpulse.app.ingest.IngestTopology;
 import io.tokenpulse.app.ingest.Validation;
 import io.tokenpulse.app.detect.DetectionTopology;
+import io.tokenpulse.app.time.InputEnds;
 import io.tokenpulse.app.time.LateRecords;
 import io.tokenpulse.app.time.TimeSettings;
 import io.tokenpulse.app.time.TimeSources;
@@ -28,13 +29,14 @@ import org.apache.kafka.streams.TopologyConfig;
  * the dead-letter counter they report to) from the settings the topology was built with.
  */
 public record TokenPulseTopology(Topology topology, Properties properties, DeadLetterCounter deadLetters,
-                                 TimeSources sources, LateRecords late) {
+                                 TimeSources sources, LateRecords late, InputEnds ends) {
 
     public TokenPulseTopology {
         Objects.requireNonNull(topology, "topology");
         Objects.requireNonNull(deadLetters, "deadLetters");
         Objects.requireNonNull(sources, "sources");
         Objects.requireNonNull(late, "late");
+        Objects.requireNonNull(ends, "ends");
         properties = copy(properties);
     }
 
@@ -53,15 +55,16 @@ public record TokenPulseTopology(Topology topology, Properties properties, DeadL
         DeadLetterCounter deadLetters = new DeadLetterCounter();
         TimeSources sources = new TimeSources(config.detection().versionPartitions());
         LateRecords late = new LateRecords();
+        InputEnds ends = new InputEnds();
         Properties props = streamsProperties(config, topics, deadLetters);
         StreamsBuilder builder = new StreamsBuilder(new TopologyConfig(new StreamsConfig(props)));
 
         IngestTopology.Inputs inputs = IngestTopology.addTo(builder, topics,
                 new EventTimeExtractor(clock, config.maxFutureSkew()), new Validation(clock, config.maxFutureSkew()));
         DetectionTopology.addTo(builder, inputs, topics, new DetectionTopology.Settings(timeSettings(config), sources,
-                config.detection().versionPartitions(), clock, config.detection().reportGrace(), late));
+                config.detection().versionPartitions(), clock, config.detection().reportGrace(), late, ends));
 
-        return new TokenPulseTopology(builder.build(props), props, deadLetters, sources, late);
+        return new TokenPulseTopology(builder.build(props), props, deadLetters, sources, late, ends);
     }
 
     /** The time settings of docs/TIME.md, from the app's configuration. */

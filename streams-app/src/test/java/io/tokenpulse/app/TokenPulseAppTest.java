@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tokenpulse.app.config.AppConfig;
+import io.tokenpulse.app.config.ConfigException;
 import io.tokenpulse.registry.SchemaRegistryClient;
 import io.tokenpulse.registry.SchemaRegistryClients;
 import java.nio.file.Path;
@@ -53,6 +54,19 @@ class TokenPulseAppTest {
         assertTrue(e.getCause().getMessage().contains("before it was running"));
         assertThrows(IllegalStateException.class, () -> app.awaitRunning(Duration.ofMillis(50)));
         assertEquals(0, app.deadLetters().total());
+    }
+
+    @Test
+    void theStreamsGroupProtocolIsRefusedBecauseIdlenessNeedsTheConsumersReadToEnd() {
+        AppConfig config = AppConfig.load(Optional.empty(), Optional.empty(), Map.of(), Map.of(
+                AppConfig.REGISTRY_URL, "mock://" + UUID.randomUUID(),
+                AppConfig.STATE_DIR, stateDir.toString(),
+                AppConfig.BOOTSTRAP_SERVERS, "localhost:1",
+                AppConfig.QUERY_PORT, "0",
+                "streams.group.protocol", "streams"));
+        SchemaRegistryClient registry = SchemaRegistryClients.fromConfig(config.registry().clientConfig());
+        ConfigException e = assertThrows(ConfigException.class, () -> TokenPulseApp.create(config, registry, Clock.systemUTC()));
+        assertTrue(e.getMessage().contains("streams.group.protocol=streams is not supported"), e.getMessage());
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.tokenpulse.app.detect;
 
+import io.tokenpulse.app.time.InputEnds;
 import io.tokenpulse.app.time.Progress;
 import io.tokenpulse.app.time.Promises;
 import io.tokenpulse.app.time.TimeSettings;
@@ -9,7 +10,9 @@ import io.tokenpulse.avro.ServiceDeploymentEvent;
 import io.tokenpulse.avro.state.VersionInput;
 import io.tokenpulse.avro.state.VersionInputKind;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -23,13 +26,17 @@ import org.apache.kafka.streams.processor.api.Record;
 public final class DeploymentClock implements Processor<String, ServiceDeploymentEvent, String, VersionInput> {
     static final String SOURCE = "deployments";
     private final TimeSettings settings;
+    private final InputEnds ends;
+    private final String topic;
     private ProcessorContext<String, VersionInput> context;
     private Progress progress;
     private Promises promises;
     private String self;
 
-    public DeploymentClock(TimeSettings settings) {
+    public DeploymentClock(TimeSettings settings, InputEnds ends, String topic) {
         this.settings = settings;
+        this.ends = ends;
+        this.topic = topic;
     }
 
     @Override
@@ -37,7 +44,9 @@ public final class DeploymentClock implements Processor<String, ServiceDeploymen
         this.context = context;
         this.self = TimeSources.DEPLOY + context.taskId().partition();
         this.progress = new Progress(List.of(SOURCE), Set.of(), settings,
-                context.getStateStore(DetectionTopology.DEPLOY_PROGRESS_STORE), context.currentSystemTimeMs());
+                context.getStateStore(DetectionTopology.DEPLOY_PROGRESS_STORE),
+                Progress.Ends.of(ends, Map.of(SOURCE, new TopicPartition(topic, context.taskId().partition()))),
+                context.currentSystemTimeMs());
         this.promises = new Promises(settings);
         context.schedule(settings.tick(), PunctuationType.WALL_CLOCK_TIME, wall -> promise(wall, true));
     }

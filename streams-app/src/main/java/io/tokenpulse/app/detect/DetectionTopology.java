@@ -4,6 +4,7 @@ import io.tokenpulse.app.config.Topics;
 import io.tokenpulse.app.ingest.IngestTopology;
 import io.tokenpulse.app.metrics.ReportTopology;
 import io.tokenpulse.app.time.Broadcast;
+import io.tokenpulse.app.time.InputEnds;
 import io.tokenpulse.app.time.LateRecords;
 import io.tokenpulse.app.time.TimeSettings;
 import io.tokenpulse.app.time.TimeSources;
@@ -67,7 +68,7 @@ public final class DetectionTopology {
 
     /** Everything the detection topology needs besides the builder and the validated inputs. */
     public record Settings(TimeSettings time, TimeSources sources, int versionPartitions, Clock clock,
-                           Duration reportGrace, LateRecords late) {
+                           Duration reportGrace, LateRecords late, InputEnds ends) {
     }
 
     public static void addTo(StreamsBuilder builder, IngestTopology.Inputs inputs, Topics topics, Settings s) {
@@ -107,7 +108,7 @@ public final class DetectionTopology {
                 Serdes.String(), Serdes.Long()));
 
         // Policies reach every token task through the links topic, in the stream like any input (see PolicyTimeline).
-        inputs.policies().process(() -> new PolicyClock(s.time()), Named.as(POLICY_CLOCK), POLICY_PROGRESS_STORE)
+        inputs.policies().process(() -> new PolicyClock(s.time(), s.ends(), topics.policies().name()), Named.as(POLICY_CLOCK), POLICY_PROGRESS_STORE)
                 .to(topics.links().name(), topics.links().produced("policy-links-sink").withStreamPartitioner(linkPartitions));
 
         // Links carry their event time in the value: the topic uses LogAppendTime like every TokenPulse topic.
@@ -121,7 +122,8 @@ public final class DetectionTopology {
                         Named.as("lifecycle-and-usage"))
                 .merge(links.<TokenInput>mapValues(TokenInput.Link::new, Named.as("link-as-input")), Named.as("token-inputs"));
 
-        KStream<String, TokenOutput> out = tokenInputs.process(() -> new TokenProcessor(s.time(), s.sources(), s.clock(), s.late()),
+        KStream<String, TokenOutput> out = tokenInputs.process(() -> new TokenProcessor(s.time(), s.sources(), s.clock(), s.late(),
+                        s.ends(), topics.lifecycle().name(), topics.usage().name()),
                 Named.as(TOKEN_PROCESSOR), TOKEN_STORE, DUE_STORE, TENANT_INDEX_STORE, HELD_STORE, PROGRESS_STORE,
                 EVENT_ID_STORE, RELAY_STORE, POLICY_TIMELINE_STORE);
 
@@ -167,7 +169,7 @@ public final class DetectionTopology {
                         .withNumberOfPartitions(s.versionPartitions()));
         KStream<String, VersionInput> deployments = inputs.deployments()
                 .filter((k, d) -> d != null, Named.as("deployments-not-tombstones"))
-                .process(() -> new DeploymentClock(s.time()), Named.as(DEPLOYMENT_CLOCK), DEPLOY_PROGRESS_STORE)
+                .process(() -> new DeploymentClock(s.time(), s.ends(), topics.deployments().name()), Named.as(DEPLOYMENT_CLOCK), DEPLOY_PROGRESS_STORE)
                 .repartition(Repartitioned.<String, VersionInput>as(DEPLOYMENTS_REPARTITION)
                         .withKeySerde(topics.keySerde()).withValueSerde(serde).withStreamPartitioner(partitioner)
                         .withNumberOfPartitions(s.versionPartitions()));

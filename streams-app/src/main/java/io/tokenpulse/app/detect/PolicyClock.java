@@ -1,5 +1,6 @@
 package io.tokenpulse.app.detect;
 
+import io.tokenpulse.app.time.InputEnds;
 import io.tokenpulse.app.time.Progress;
 import io.tokenpulse.app.time.Promises;
 import io.tokenpulse.app.time.TimeSettings;
@@ -9,7 +10,9 @@ import io.tokenpulse.avro.state.LinkKind;
 import io.tokenpulse.avro.state.TokenLink;
 import java.nio.ByteBuffer;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -25,13 +28,17 @@ import org.apache.kafka.streams.processor.api.Record;
 public final class PolicyClock implements Processor<String, TokenPolicy, String, TokenLink> {
     static final String SOURCE = "policies";
     private final TimeSettings settings;
+    private final InputEnds ends;
+    private final String topic;
     private ProcessorContext<String, TokenLink> context;
     private Progress progress;
     private Promises promises;
     private String self;
 
-    public PolicyClock(TimeSettings settings) {
+    public PolicyClock(TimeSettings settings, InputEnds ends, String topic) {
         this.settings = settings;
+        this.ends = ends;
+        this.topic = topic;
     }
 
     @Override
@@ -39,7 +46,9 @@ public final class PolicyClock implements Processor<String, TokenPolicy, String,
         this.context = context;
         this.self = TimeSources.POLICY + context.taskId().partition();
         this.progress = new Progress(List.of(SOURCE), Set.of(), settings,
-                context.getStateStore(DetectionTopology.POLICY_PROGRESS_STORE), context.currentSystemTimeMs());
+                context.getStateStore(DetectionTopology.POLICY_PROGRESS_STORE),
+                Progress.Ends.of(ends, Map.of(SOURCE, new TopicPartition(topic, context.taskId().partition()))),
+                context.currentSystemTimeMs());
         this.promises = new Promises(settings);
         context.schedule(settings.tick(), PunctuationType.WALL_CLOCK_TIME, wall -> promise(wall, true));
     }

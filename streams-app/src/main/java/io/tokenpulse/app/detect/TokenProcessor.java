@@ -2,6 +2,7 @@ package io.tokenpulse.app.detect;
 
 import io.tokenpulse.app.metrics.MetricFacts;
 import io.tokenpulse.app.time.EventIds;
+import io.tokenpulse.app.time.InputEnds;
 import io.tokenpulse.app.time.LateRecords;
 import io.tokenpulse.app.time.Progress;
 import io.tokenpulse.app.time.Promises;
@@ -17,6 +18,8 @@ import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.streams.processor.Cancellable;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -59,6 +62,9 @@ public final class TokenProcessor implements Processor<String, TokenInput, Strin
     private final TimeSources sources;
     private final Clock clock;
     private final LateRecords late;
+    private final InputEnds ends;
+    private final String lifecycleTopic;
+    private final String usageTopic;
 
     private ProcessorContext<String, TokenOutput> context;
     private String self;
@@ -74,8 +80,12 @@ public final class TokenProcessor implements Processor<String, TokenInput, Strin
     private long reportedUpTo = Long.MIN_VALUE;
     private Cancellable catchingUp;
 
-    public TokenProcessor(TimeSettings settings, TimeSources sources, Clock clock, LateRecords late) {
+    public TokenProcessor(TimeSettings settings, TimeSources sources, Clock clock, LateRecords late, InputEnds ends,
+                          String lifecycleTopic, String usageTopic) {
         this.settings = settings;
+        this.ends = ends;
+        this.lifecycleTopic = lifecycleTopic;
+        this.usageTopic = usageTopic;
         this.sources = sources;
         this.clock = clock;
         this.late = late;
@@ -90,7 +100,10 @@ public final class TokenProcessor implements Processor<String, TokenInput, Strin
         progressStore = context.getStateStore(DetectionTopology.PROGRESS_STORE);
         Long judged = progressStore.get(JUDGED);
         judgedUpTo = judged == null ? Long.MIN_VALUE : judged;
-        progress = new Progress(List.of(LIFECYCLE_SOURCE, USAGE_SOURCE), sources.ofTokenLinks(), settings, progressStore, wall);
+        int partition = context.taskId().partition();
+        progress = new Progress(List.of(LIFECYCLE_SOURCE, USAGE_SOURCE), sources.ofTokenLinks(), settings, progressStore,
+                Progress.Ends.of(ends, Map.of(LIFECYCLE_SOURCE, new TopicPartition(lifecycleTopic, partition),
+                        USAGE_SOURCE, new TopicPartition(usageTopic, partition))), wall);
         held = new ReorderBuffer(context.getStateStore(DetectionTopology.HELD_STORE));
         eventIds = new EventIds(context.getStateStore(DetectionTopology.EVENT_ID_STORE), settings.dedupWindow().toMillis());
         relay = new Relay(context.getStateStore(DetectionTopology.RELAY_STORE), context::forward);

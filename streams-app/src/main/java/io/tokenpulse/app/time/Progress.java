@@ -4,6 +4,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
@@ -13,8 +14,10 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * task whose facts it receives (progress = that task's last promise, carried in the stream as a WATERMARK record).
  * "No record earlier than the watermark can still arrive, within the contract."
  *
- * <p><b>Idleness.</b> An own partition with no record for {@code idleTimeout} of wall-clock time is idle; so is a
- * task that says so in its promise (its own partitions are idle). Idle sources do not hold the watermark back. When
+ * <p><b>Idleness.</b> An own partition with no record for {@code idleTimeout} of wall-clock time, and known to be read
+ * to its end for all that time ({@link InputEnds}), is idle; so is a task that says so in its promise (its own
+ * partitions are idle). Silence alone is not enough: a partition whose records wait unread behind a busy or stalled
+ * thread is quiet only from where the task sits. Idle sources do not hold the watermark back. When
  * every source is idle the input is live and quiet: the watermark is the furthest event time seen plus the wall-clock
  * time since it arrived. A task that never said anything is not idle: it blocks, because it may be
  * a task that has not started yet, or one that crashed with records still to read.
@@ -38,6 +41,7 @@ public final class Progress {
     private final long latenessMs;
     private final long idleMs;
     private final KeyValueStore<String, Long> store;
+    private final Ends ends;
     private final long startedWall;
 
     private final Map<String, Long> maxSeen = new HashMap<>();
@@ -59,6 +63,15 @@ public final class Progress {
      */
     public Progress(List<String> ownSources, Set<String> producers, TimeSettings settings,
                     KeyValueStore<String, Long> store, long wallNow) {
+        this(ownSources, producers, settings, store, Ends.ALWAYS, wallNow);
+    }
+
+    /**
+     * @param ends whether an own source has been read to its end for a given time (see {@link InputEnds})
+     */
+    public Progress(List<String> ownSources, Set<String> producers, TimeSettings settings,
+                    KeyValueStore<String, Long> store, Ends ends, long wallNow) {
+        this.ends = ends;
         this.ownSources = List.copyOf(ownSources);
         this.producers = Set.copyOf(producers);
         this.caps = producers.stream().filter(TimeSources::capsOnly).collect(java.util.stream.Collectors.toUnmodifiableSet());
@@ -200,7 +213,7 @@ public final class Progress {
         for (String source : ownSources) {
             long last = lastArrival.getOrDefault(source, startedWall);
             Long seen = maxSeen.get(source);
-            if (grace || wallNow - last < idleMs) {
+            if (grace || wallNow - last < idleMs || !ends.readToEndFor(source, wallNow, idleMs)) {
                 s.active(seen == null || seen < Long.MIN_VALUE + latenessMs ? Long.MIN_VALUE : seen - latenessMs);
             } else if (seen != null) {
                 // Quiet: everything it sent is released, and event time is where it was at its last record plus the
@@ -213,6 +226,24 @@ public final class Progress {
     private void persist(String key, long value) {
         if (store != null) {
             store.put(key, value);
+        }
+    }
+
+    /** Whether an own source has been read to its end, without a break, for at least {@code forMs}. */
+    @FunctionalInterface
+    public interface Ends {
+        /** Every source counts as read to its end (records are handed over as they are read, as the test driver does). */
+        Ends ALWAYS = (source, wallNow, forMs) -> true;
+
+        boolean readToEndFor(String source, long wallNow, long forMs);
+
+        /** The ends of a task's own partitions, by source name, as this instance's consumers report them. */
+        static Ends of(InputEnds inputEnds, Map<String, TopicPartition> partitions) {
+            Map<String, TopicPartition> copy = Map.copyOf(partitions);
+            return (source, wallNow, forMs) -> {
+                TopicPartition tp = copy.get(source);
+                return tp == null || inputEnds.readToEndFor(tp, wallNow, forMs);
+            };
         }
     }
 

@@ -6,7 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 
 /** The watermark of one task over its own partitions and the promises of the tasks it waits for. */
@@ -62,5 +64,44 @@ class ProgressTest {
         p.onPromise("token-0", 1_000, true, 0);
         p.onPromise("version-0", 1_000, true, 0);
         assertEquals(1_000, p.watermark(0));
+    }
+    @Test
+    void aSilentSourceWithRecordsStillUnreadIsNotIdle() {
+        InputEnds ends = new InputEnds();
+        ends.feeding();
+        TopicPartition a = new TopicPartition("usage", 0);
+        TopicPartition b = new TopicPartition("lifecycle", 0);
+        Progress p = new Progress(List.of("a", "b"), Set.of(), SETTINGS, null,
+                Progress.Ends.of(ends, Map.of("a", a, "b", b)), 0);
+        p.onRecord("a", 100_000, 0);
+        p.onRecord("b", 50_000, 0);
+        ends.readToEnd(a, 0);
+        p.onRecord("a", 150_000, 20_000);
+        p.onRecord("a", 200_000, 40_000);
+        assertEquals(40_000, p.watermark(45_000),
+                "b has been silent for 45 s but no consumer has read it to its end: it still holds time back");
+        ends.readToEnd(b, 40_000);
+        p.onRecord("a", 250_000, 60_000);
+        assertEquals(40_000, p.watermark(69_999), "read to its end, but not yet for a whole idle timeout");
+        assertEquals(240_000, p.watermark(70_000), "read to its end for 30 s and silent: b is idle, a alone counts");
+        ends.behind(b);
+        p.onRecord("a", 300_000, 71_000);
+        assertEquals(240_000, p.watermark(71_000), "b is behind again and holds time back; the watermark does not go back");
+        assertFalse(p.ownIdle(200_000), "b is behind again: not idle however long it is silent");
+    }
+
+    @Test
+    void untilAConsumerReportsEndsEveryPartitionCountsAsReadToItsEnd() {
+        InputEnds ends = new InputEnds();
+        TopicPartition a = new TopicPartition("usage", 0);
+        assertTrue(ends.readToEndFor(a, 0, 30_000), "the test driver hands every record over as it is read");
+        ends.feeding();
+        assertFalse(ends.readToEndFor(a, 0, 30_000), "fed: a partition nobody vouches for is not read to its end");
+        ends.readToEnd(a, 10);
+        ends.readToEnd(a, 20);
+        assertTrue(ends.readToEndFor(a, 30_010, 30_000), "the run started at its first report");
+        ends.behind(a);
+        ends.readToEnd(a, 30_010);
+        assertFalse(ends.readToEndFor(a, 30_011, 30_000), "a break starts a new run");
     }
 }
