@@ -30,8 +30,7 @@ class InputEndsIT {
         String topic = RealKafkaAndRegistry.unique("input-ends");
         STACK.createTopics(1, topic);
         TopicPartition tp = new TopicPartition(topic, 0);
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(STACK.clientProperties(),
-                new StringSerializer(), new StringSerializer())) {
+        try (KafkaProducer<String, String> producer = producer()) {
             for (int i = 0; i < 50; i++) {
                 producer.send(new ProducerRecord<>(topic, "k" + i, "v" + i));
             }
@@ -44,32 +43,62 @@ class InputEndsIT {
         config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         try (EndCheckingConsumer consumer = new EndCheckingConsumer(config, ends)) {
-            assertFalse(ends.readToEndFor(tp, System.currentTimeMillis(), 0), "a fed InputEnds trusts only what a consumer saw");
+            assertFalse(ends.quietFor(tp, 0, 0), "a fed InputEnds trusts only what a consumer saw");
             consumer.assign(List.of(tp));
             int read = 0;
             while (read == 0) {
                 read += consumer.poll(Duration.ofMillis(200)).count();
             }
             assertTrue(read < 50);
-            assertFalse(ends.readToEndFor(tp, System.currentTimeMillis(), 0),
-                    "records fetched and still unread: behind, though nothing new arrives");
+            assertFalse(ends.quietFor(tp, 0, 0), "records fetched and still unread: behind, though nothing new arrives");
             long deadline = System.currentTimeMillis() + 30_000;
             while (read < 50 && System.currentTimeMillis() < deadline) {
                 read += consumer.poll(Duration.ofMillis(200)).count();
             }
             assertEquals(50, read);
-            consumer.poll(Duration.ofMillis(100));
-            long caughtUp = System.currentTimeMillis();
-            assertTrue(ends.readToEndFor(tp, caughtUp, 0), "every record read: at its end");
-            assertFalse(ends.readToEndFor(tp, caughtUp, 60_000), "but not yet for a minute");
+            long lastArrival = System.currentTimeMillis();
+            pollFor(consumer, 1_200);
+            assertTrue(ends.quietFor(tp, lastArrival, 1_000), "every record read, and checked for a second since");
+            assertFalse(ends.quietFor(tp, lastArrival, 60_000), "but not yet for a minute");
 
-            Thread.sleep(2_500); // a stall: no poll for longer than a healthy stream thread ever waits
-            consumer.poll(Duration.ofMillis(100));
-            long afterStall = System.currentTimeMillis();
-            assertFalse(ends.readToEndFor(tp, afterStall, afterStall - caughtUp),
-                    "after a stall the run starts again: what was known before it does not count");
-            assertTrue(ends.readToEndFor(tp, afterStall, 0));
+            try (KafkaProducer<String, String> producer = producer()) {
+                long stalled = System.currentTimeMillis();
+                Thread.sleep(1_500); // a stall (no poll) while a writer appends 50 records
+                for (int i = 0; i < 50; i++) {
+                    producer.send(new ProducerRecord<>(topic, "s" + i, "written during the stall"));
+                }
+                producer.flush();
+                int unread = 50;
+                unread -= consumer.poll(Duration.ofMillis(1)).count();
+                assertFalse(ends.quietFor(tp, lastArrival, stalled - lastArrival + 1),
+                        "the first poll after a stall dates nothing after the stall");
+                for (int polls = 0; polls < 6 && unread > 0; polls++) { // at most 35 of the 50 records in all
+                    unread -= consumer.poll(Duration.ofMillis(200)).count();
+                }
+                assertTrue(unread > 0);
+                assertFalse(ends.quietFor(tp, 0, 0), "records written during the stall and still unread: behind");
+                deadline = System.currentTimeMillis() + 30_000;
+                while (unread > 0 && System.currentTimeMillis() < deadline) {
+                    unread -= consumer.poll(Duration.ofMillis(100)).count();
+                }
+            }
+            long drained = System.currentTimeMillis();
+            pollFor(consumer, 2_500); // past the recheck that any gap (closing the producer) starts
+            assertTrue(ends.quietFor(tp, drained, 1_000), "read to its end again");
+            assertFalse(ends.quietFor(tp, 0, System.currentTimeMillis() - drained + 500),
+                    "in a run that began when the backlog was read, not before the stall");
         }
-        assertFalse(ends.readToEndFor(tp, System.currentTimeMillis(), 0), "a closed consumer vouches for nothing");
+        assertFalse(ends.quietFor(tp, 0, 0), "a closed consumer vouches for nothing");
+    }
+
+    private static KafkaProducer<String, String> producer() {
+        return new KafkaProducer<>(STACK.clientProperties(), new StringSerializer(), new StringSerializer());
+    }
+
+    private static void pollFor(EndCheckingConsumer consumer, long millis) {
+        long until = System.currentTimeMillis() + millis;
+        while (System.currentTimeMillis() < until) {
+            consumer.poll(Duration.ofMillis(100));
+        }
     }
 }

@@ -1,10 +1,11 @@
 package io.tokenpulse.app.time;
 
 import java.time.Duration;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Set;
+import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
@@ -16,17 +17,23 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * broker, nothing to wait for. Records the consumer has fetched but not yet handed over count as unread, and so does a
  * partition it has not fetched yet.
  *
- * <p>A thread that did not poll for {@link #STALLED_MS} (a long GC pause, a SIGSTOP, a machine under load) may have
- * slept through new records whose fetch has not come back yet: every partition it reads then starts a new run, so none
- * turns idle on the strength of what was known before the gap.
+ * <p>After a gap of {@link #STALLED_MS} between two polls (a long GC pause, a SIGSTOP, a machine under load, a long
+ * batch of processing) the lag it knows is as old as the gap: records may have been written meanwhile. Until fresh
+ * fetches had time to come back ({@link #RECHECK_MS} and two polls) a partition found at its end is not checked
+ * again: what is known about it stays dated before the gap. One found behind is behind at once.
  */
 public final class EndCheckingConsumer extends KafkaConsumer<byte[], byte[]> {
-    /** A gap between two polls at least this long counts as a stall. */
-    static final long STALLED_MS = 2_000;
+    /** A gap between two polls at least this long makes the known lag stale. */
+    static final long STALLED_MS = 1_000;
+    /** How long after a gap the known lag is not trusted: longer than a fetch's wait on the broker (500 ms). */
+    static final long RECHECK_MS = 1_000;
 
     private final InputEnds ends;
-    private final Set<TopicPartition> vouched = new HashSet<>();
+    /** The partitions this consumer vouched for, with the start of their run. */
+    private final Map<TopicPartition, Long> vouched = new HashMap<>();
     private long lastPoll = Long.MIN_VALUE;
+    private long recheckUntil = Long.MIN_VALUE;
+    private int pollsToRecheck;
 
     public EndCheckingConsumer(Map<String, Object> config, InputEnds ends) {
         super(config, new ByteArrayDeserializer(), new ByteArrayDeserializer());
@@ -42,20 +49,27 @@ public final class EndCheckingConsumer extends KafkaConsumer<byte[], byte[]> {
     }
 
     private void check(long wallNow) {
-        boolean stalled = lastPoll != Long.MIN_VALUE && wallNow - lastPoll >= STALLED_MS;
-        lastPoll = wallNow;
-        Set<TopicPartition> assigned = assignment();
-        for (TopicPartition tp : Set.copyOf(vouched)) {
-            if (!assigned.contains(tp) || stalled) {
-                ends.behind(tp);
-                vouched.remove(tp);
-            }
+        if (lastPoll != Long.MIN_VALUE && wallNow - lastPoll >= STALLED_MS) {
+            recheckUntil = wallNow + RECHECK_MS;
+            pollsToRecheck = 2;
         }
+        lastPoll = wallNow;
+        boolean fresh = pollsToRecheck == 0 && wallNow >= recheckUntil;
+        pollsToRecheck = Math.max(0, pollsToRecheck - 1);
+        Set<TopicPartition> assigned = assignment();
+        vouched.keySet().removeIf(tp -> {
+            if (!assigned.contains(tp)) {
+                ends.behind(tp);
+                return true;
+            }
+            return false;
+        });
         for (TopicPartition tp : assigned) {
             OptionalLong lag = currentLag(tp);
             if (lag.isPresent() && lag.getAsLong() <= 0) {
-                ends.readToEnd(tp, wallNow);
-                vouched.add(tp);
+                if (fresh) {
+                    ends.readToEnd(tp, vouched.computeIfAbsent(tp, p -> wallNow), wallNow);
+                }
             } else {
                 ends.behind(tp);
                 vouched.remove(tp);
@@ -64,7 +78,7 @@ public final class EndCheckingConsumer extends KafkaConsumer<byte[], byte[]> {
     }
 
     @Override
-    public void close(org.apache.kafka.clients.consumer.CloseOptions option) {
+    public void close(CloseOptions option) {
         release();
         super.close(option);
     }
@@ -82,7 +96,7 @@ public final class EndCheckingConsumer extends KafkaConsumer<byte[], byte[]> {
     }
 
     private void release() {
-        vouched.forEach(ends::behind);
+        vouched.keySet().forEach(ends::behind);
         vouched.clear();
     }
 }

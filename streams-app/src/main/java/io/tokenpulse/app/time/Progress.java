@@ -67,7 +67,7 @@ public final class Progress {
     }
 
     /**
-     * @param ends whether an own source has been read to its end for a given time (see {@link InputEnds})
+     * @param ends whether an own source was known to be read to its end and silent (see {@link InputEnds})
      */
     public Progress(List<String> ownSources, Set<String> producers, TimeSettings settings,
                     KeyValueStore<String, Long> store, Ends ends, long wallNow) {
@@ -213,7 +213,7 @@ public final class Progress {
         for (String source : ownSources) {
             long last = lastArrival.getOrDefault(source, startedWall);
             Long seen = maxSeen.get(source);
-            if (grace || wallNow - last < idleMs || !ends.readToEndFor(source, wallNow, idleMs)) {
+            if (grace || wallNow - last < idleMs || !ends.quietFor(source, last, idleMs)) {
                 s.active(seen == null || seen < Long.MIN_VALUE + latenessMs ? Long.MIN_VALUE : seen - latenessMs);
             } else if (seen != null) {
                 // Quiet: everything it sent is released, and event time is where it was at its last record plus the
@@ -229,20 +229,20 @@ public final class Progress {
         }
     }
 
-    /** Whether an own source has been read to its end, without a break, for at least {@code forMs}. */
+    /** Whether an own source was known, at its consumer's last check, to be read to its end and silent for a time. */
     @FunctionalInterface
     public interface Ends {
         /** Every source counts as read to its end (records are handed over as they are read, as the test driver does). */
-        Ends ALWAYS = (source, wallNow, forMs) -> true;
+        Ends ALWAYS = (source, lastArrival, forMs) -> true;
 
-        boolean readToEndFor(String source, long wallNow, long forMs);
+        boolean quietFor(String source, long lastArrival, long forMs);
 
         /** The ends of a task's own partitions, by source name, as this instance's consumers report them. */
         static Ends of(InputEnds inputEnds, Map<String, TopicPartition> partitions) {
             Map<String, TopicPartition> copy = Map.copyOf(partitions);
-            return (source, wallNow, forMs) -> {
+            return (source, lastArrival, forMs) -> {
                 TopicPartition tp = copy.get(source);
-                return tp == null || inputEnds.readToEndFor(tp, wallNow, forMs);
+                return tp == null || inputEnds.quietFor(tp, lastArrival, forMs);
             };
         }
     }

@@ -66,7 +66,7 @@ class ProgressTest {
         assertEquals(1_000, p.watermark(0));
     }
     @Test
-    void aSilentSourceWithRecordsStillUnreadIsNotIdle() {
+    void aSilentSourceIsIdleOnlyIfItsConsumerKnewItReadToItsEndAndSilentForTheWholeTimeout() {
         InputEnds ends = new InputEnds();
         ends.feeding();
         TopicPartition a = new TopicPartition("usage", 0);
@@ -75,33 +75,39 @@ class ProgressTest {
                 Progress.Ends.of(ends, Map.of("a", a, "b", b)), 0);
         p.onRecord("a", 100_000, 0);
         p.onRecord("b", 50_000, 0);
-        ends.readToEnd(a, 0);
         p.onRecord("a", 150_000, 20_000);
         p.onRecord("a", 200_000, 40_000);
+        ends.readToEnd(a, 0, 40_000);
         assertEquals(40_000, p.watermark(45_000),
-                "b has been silent for 45 s but no consumer has read it to its end: it still holds time back");
-        ends.readToEnd(b, 40_000);
+                "b has been silent for 45 s but no consumer has found it read to its end: it still holds time back");
         p.onRecord("a", 250_000, 60_000);
-        assertEquals(40_000, p.watermark(69_999), "read to its end, but not yet for a whole idle timeout");
-        assertEquals(240_000, p.watermark(70_000), "read to its end for 30 s and silent: b is idle, a alone counts");
+        ends.readToEnd(b, 40_000, 69_000);
+        assertEquals(40_000, p.watermark(69_999), "read to its end, but for 29 s at the last check");
+        ends.readToEnd(b, 40_000, 70_000);
+        assertEquals(240_000, p.watermark(70_000), "read to its end for 30 s and silent at the last check: b is idle");
+
+        p.onRecord("b", 60_000, 75_000);
+        ends.readToEnd(a, 0, 100_000);
+        assertFalse(p.ownIdle(110_000), "b's last record came after its last check: its silence is not known yet");
+        ends.readToEnd(b, 40_000, 104_999);
+        assertFalse(p.ownIdle(110_000), "checked 29.999 s after b's last record");
+        ends.readToEnd(b, 40_000, 105_000);
+        assertTrue(p.ownIdle(110_000));
         ends.behind(b);
-        p.onRecord("a", 300_000, 71_000);
-        assertEquals(240_000, p.watermark(71_000), "b is behind again and holds time back; the watermark does not go back");
-        assertFalse(p.ownIdle(200_000), "b is behind again: not idle however long it is silent");
+        assertFalse(p.ownIdle(200_000), "b is behind: not idle however long it is silent");
     }
 
     @Test
     void untilAConsumerReportsEndsEveryPartitionCountsAsReadToItsEnd() {
         InputEnds ends = new InputEnds();
         TopicPartition a = new TopicPartition("usage", 0);
-        assertTrue(ends.readToEndFor(a, 0, 30_000), "the test driver hands every record over as it is read");
+        assertTrue(ends.quietFor(a, 0, 30_000), "the test driver hands every record over as it is read");
         ends.feeding();
-        assertFalse(ends.readToEndFor(a, 0, 30_000), "fed: a partition nobody vouches for is not read to its end");
-        ends.readToEnd(a, 10);
-        ends.readToEnd(a, 20);
-        assertTrue(ends.readToEndFor(a, 30_010, 30_000), "the run started at its first report");
+        assertFalse(ends.quietFor(a, 0, 30_000), "fed: a partition nobody vouches for is not read to its end");
+        ends.readToEnd(a, 10, 30_010);
+        assertTrue(ends.quietFor(a, 10, 30_000));
+        assertFalse(ends.quietFor(a, 11, 30_000), "silent for less than the timeout at the last check");
         ends.behind(a);
-        ends.readToEnd(a, 30_010);
-        assertFalse(ends.readToEndFor(a, 30_011, 30_000), "a break starts a new run");
+        assertFalse(ends.quietFor(a, 0, 0), "behind");
     }
 }
