@@ -13,9 +13,9 @@ import java.util.Set;
 
 /**
  * A leak: exposure, then (mostly) an attacker from a new network who probes scopes and pulls a burst of data,
- * a COMPROMISED report, revocation and a replacement adopted after a delay. Responses: within the SLA (the
- * replacement lands in the same publishing chunk as the detection, a chunk before the deadline), late (both
- * after the deadline), or revoked and never replaced. Its incident is planned too; REPLACEMENT_OVERDUE and the
+ * a COMPROMISED report, revocation and a replacement adopted after a delay. Responses: within the SLA (revocation
+ * and replacement on the detection's UTC day, while the deadline falls on the next), late (both after the
+ * deadline), or revoked and never replaced. Its incident is planned too; REPLACEMENT_OVERDUE and the
  * incident's metrics follow from what was generated (TruthBuilder), labelled compromise-(response).
  */
 final class CompromiseStory extends Story {

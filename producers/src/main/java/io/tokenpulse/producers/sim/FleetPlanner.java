@@ -89,7 +89,7 @@ final class FleetPlanner {
             long retireAt = NONE;
             if (i < migrating) {
                 // v2 rolls out; healthy tokens rotate to v2 within hours and the old ones are revoked a day later;
-                // v1 retires the day after that, in a later publishing chunk than the revocations it relies on.
+                // v1 retires the day after that, a day after the revocations it relies on.
                 int day = 2 + rng.nextInt(c.days() - 5);
                 migrateAt = rng.secondBetween(start + day * DAY + HOUR, start + day * DAY + 8 * HOUR);
                 retireAt = rng.secondBetween(start + (day + 2) * DAY + HOUR, start + (day + 2) * DAY + 6 * HOUR);

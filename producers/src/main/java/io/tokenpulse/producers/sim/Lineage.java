@@ -13,9 +13,9 @@ import java.util.List;
 
 /**
  * A token and the tokens that replace it, one after another: used in all its scopes every day, renewed or
- * rotated two days before its expiry warning (so the replacement's link is there a publishing chunk early),
- * moved to v2 when its service migrates, the old token revoked a day after the rotation. The healthy story is
- * one; others spoil its first rotation ({@link Stale}, a crept scope) or start one as a replacement.
+ * rotated two days before its expiry warning (so the replacement's link is there well before the warning it
+ * cancels), moved to v2 when its service migrates, the old token revoked a day after the rotation. The healthy
+ * story is one; others spoil its first rotation ({@link Stale}, a crept scope) or start one as a replacement.
  */
 final class Lineage {
     /** How a lineage's first rotation goes wrong (or not). */

@@ -11,7 +11,7 @@ import java.util.Set;
 /**
  * RETIRED_VERSION_TOKEN: a v1 token left behind when its service moved to v2, still used by a v1 straggler.
  * It stays active for two days after the retirement: the retirement reaches the token through two repartition
- * hops, by when the token's partition may be a publishing chunk further on; a token that expired in between
+ * hops, by when the token's partition may have moved on in event time; a token that expired in between
  * would never be told while active (see docs/SIMULATION.md). Without such a service it is a healthy token.
  */
 final class RetiredLeftStory extends Story {

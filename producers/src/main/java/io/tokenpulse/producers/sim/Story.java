@@ -10,9 +10,9 @@ import java.util.Set;
  *
  * <p>Stories are kept apart on purpose: a forgotten token is used in all its scopes until it is forgotten, so it
  * is never also over-privileged; injected tokens live on services that do not migrate, so they are never also
- * bound to a retired version; every deadline of a story lies at least a day (one publishing chunk) after the
- * cross-partition fact it depends on (a replacement, a revocation), and no deadline falls in the last simulated
- * day, where the pipeline's event time stops.
+ * bound to a retired version; every deadline of a story lies at least a day after the cross-partition fact
+ * it depends on (a replacement, a revocation), and no deadline falls in the last simulated day, where the
+ * pipeline's event time stops.
  */
 abstract class Story {
     /** What a single token that lives through the run may reach besides its story: an unreplaced expiry. */
