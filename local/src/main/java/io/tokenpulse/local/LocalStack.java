@@ -1,11 +1,8 @@
 package io.tokenpulse.local;
 
-import java.io.File;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.io.RandomAccessFile;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -17,9 +14,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
@@ -123,8 +117,8 @@ public final class LocalStack {
                     continue;
                 }
                 out.printf("Starting Kafka%s on %s:%d (data %s)...%n", brokers == 1 ? "" : " node " + id, host, p[0], kafkaDir(id));
-                Launch launch = launchKafka(id, new KafkaNode.Settings(kafkaDir(id), host, p[0], p[1],
-                        id, voters, clusterId));
+                Launch launch = Launch.kafka(new KafkaNode.Settings(kafkaDir(id), host, p[0], p[1],
+                        id, voters, clusterId), kafkaDir(id), kafkaLog(id));
                 kafka.add(launch);
                 started.add(launch.process());
                 record(state, StackState.kafkaKey(id, StackState.KAFKA_PID), StackState.kafkaKey(id, StackState.KAFKA_STARTED),
@@ -139,9 +133,9 @@ public final class LocalStack {
                     kafkaPorts.add(p[0]);
                     kafkaPorts.add(p[1]);
                 });
-                int port = pickPort(host, options.registryPort(), state.getInt(StackState.REGISTRY_PORT), kafkaPorts);
+                int port = Ports.pick(host, options.registryPort(), state.getInt(StackState.REGISTRY_PORT), kafkaPorts);
                 out.printf("Starting schema registry on %s:%d (data %s)...%n", host, port, registryDir());
-                registry = launchRegistry(new RegistryNode.Options(options.apicurioDir(), registryDir(), host, port,
+                registry = Launch.registry(new RegistryNode.Options(options.apicurioDir(), registryDir(), host, port,
                         logsDir().resolve("registry.log")));
                 started.add(registry.process());
                 state.set(StackState.REGISTRY_PORT, port)
@@ -153,13 +147,13 @@ public final class LocalStack {
 
             Duration kafkaTime = Duration.ZERO;
             for (Launch launch : kafka) {
-                Duration t = awaitKafka(launch, options.timeout());
+                Duration t = launch.awaitKafka(options.timeout());
                 kafkaTime = t.compareTo(kafkaTime) > 0 ? t : kafkaTime;
             }
             if (!kafka.isEmpty()) {
                 if (brokers > 1) {
-                    awaitBrokers(state.get(StackState.BOOTSTRAP_SERVERS), brokers, kafka.get(0), options.timeout());
-                    kafkaTime = elapsed(kafka.get(0));
+                    Launch.awaitBrokers(state.get(StackState.BOOTSTRAP_SERVERS), brokers, kafka.get(0), options.timeout(), logsDir());
+                    kafkaTime = kafka.get(0).elapsed();
                 }
                 out.printf("Kafka ready in %.1f s%s.%n", kafkaTime.toMillis() / 1000.0,
                         brokers == 1 ? "" : " (" + kafka.size() + " of " + brokers + " nodes started)");
@@ -167,8 +161,8 @@ public final class LocalStack {
             Duration registryTime = Duration.ZERO;
             if (registry != null) {
                 RegistryNode.awaitReady(state.get(StackState.SCHEMA_REGISTRY_URL), registry.process(),
-                        logsDir().resolve("registry.log"), remaining(registry, options.timeout()));
-                registryTime = elapsed(registry);
+                        logsDir().resolve("registry.log"), registry.remaining(options.timeout()));
+                registryTime = registry.elapsed();
                 out.printf("Schema registry ready in %.1f s.%n", registryTime.toMillis() / 1000.0);
             }
             short replicas = (short) Math.min(brokers, 3);
@@ -234,7 +228,7 @@ public final class LocalStack {
             }
             int previousPort = state.getInt(StackState.kafkaKey(id, StackState.KAFKA_PORT));
             int previousController = state.getInt(StackState.kafkaKey(id, StackState.CONTROLLER_PORT));
-            int port = pickPort(host, id == 1 ? options.kafkaPort() : 0, previousPort, taken);
+            int port = Ports.pick(host, id == 1 ? options.kafkaPort() : 0, previousPort, taken);
             taken.add(port);
             int controller;
             if (quorumUp && previousController > 0) {
@@ -244,7 +238,7 @@ public final class LocalStack {
                 }
                 controller = previousController;
             } else {
-                controller = pickPort(host, id == 1 ? options.controllerPort() : 0, previousController, taken);
+                controller = Ports.pick(host, id == 1 ? options.controllerPort() : 0, previousController, taken);
             }
             taken.add(controller);
             ports.put(id, new int[] {port, controller});
@@ -327,111 +321,12 @@ public final class LocalStack {
         return running(state, StackState.kafkaKey(id, StackState.KAFKA_PID), StackState.kafkaKey(id, StackState.KAFKA_STARTED));
     }
 
-    /** Every node serves alone first; a replicated topic can be created only once all of them are in the cluster. */
-    private void awaitBrokers(String bootstrap, int brokers, Launch first, Duration timeout) {
-        long deadline = first.launchedAtNanos() + timeout.toNanos();
-        Map<String, Object> conf = Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                AdminClientConfig.CLIENT_ID_CONFIG, "tokenpulse-local-up",
-                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 2_000,
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 5_000);
-        int seen = 0;
-        try (Admin admin = Admin.create(conf)) {
-            while (System.nanoTime() < deadline) {
-                try {
-                    seen = admin.describeCluster().nodes().get(5, TimeUnit.SECONDS).size();
-                    if (seen >= brokers) {
-                        return;
-                    }
-                } catch (ExecutionException | TimeoutException e) {
-                    // not all there yet
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new IllegalStateException("interrupted while waiting for Kafka", e);
-                }
-                sleep(200);
-            }
-        }
-        throw new IllegalStateException("only " + seen + " of " + brokers + " Kafka nodes joined within "
-                + timeout.toSeconds() + " s; see " + logsDir());
-    }
-
-    private record Launch(ProcessHandle process, long launchedAtNanos, Path log, long logOffset) {
-    }
-
-    private Launch launchKafka(int id, KafkaNode.Settings settings) {
-        Path log = kafkaLog(id);
-        long offset = size(log);
-        List<String> command = new ArrayList<>();
-        Processes.setsid().ifPresent(command::add);
-        command.addAll(List.of(Processes.javaBinary(),
-                // kafka-server-start.sh uses 1 GiB; the stack runs beside an IDE and the streams app, so less.
-                "-Xms256m", "-Xmx768m",
-                "-Dlogback.configurationFile=io/tokenpulse/local/kafka-node-logback.xml",
-                "-cp", Processes.absoluteClassPath(System.getProperty("java.class.path")),
-                KafkaNode.class.getName()));
-        command.addAll(settings.toArgs());
-        try {
-            Process process = new ProcessBuilder(command)
-                    .directory(kafkaDir(id).toFile())
-                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-                    .redirectErrorStream(true)
-                    .start();
-            return new Launch(process.toHandle(), System.nanoTime(), log, offset);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot start Kafka: " + command, e);
-        }
-    }
-
-    private Launch launchRegistry(RegistryNode.Options options) {
-        long offset = size(options.logFile());
-        Process process = RegistryNode.launch(options, true);
-        return new Launch(process.toHandle(), System.nanoTime(), options.logFile(), offset);
-    }
-
-    /** KafkaNode prints its ready line once a client can use it; that is the only signal we trust. */
-    private Duration awaitKafka(Launch kafka, Duration timeout) {
-        long deadline = kafka.launchedAtNanos() + timeout.toNanos();
-        while (true) {
-            if (readFrom(kafka.log(), kafka.logOffset()).contains(KafkaNode.READY_PREFIX)) {
-                return elapsed(kafka);
-            }
-            if (!kafka.process().isAlive()) {
-                throw new IllegalStateException("Kafka exited before it was ready; last lines of "
-                        + kafka.log() + ":\n" + Processes.tail(kafka.log(), 30));
-            }
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("Kafka was not ready within " + timeout.toSeconds()
-                        + " s; last lines of " + kafka.log() + ":\n" + Processes.tail(kafka.log(), 30));
-            }
-            sleep(100);
-        }
-    }
-
     private List<String> createTopics(String bootstrap, StackOptions options, short replicas) {
         Map<String, Object> conf = Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 AdminClientConfig.CLIENT_ID_CONFIG, "tokenpulse-local-up");
         try (Admin admin = Admin.create(conf)) {
             return TopicSetup.ensureTopics(admin, options.topicNames(), options.partitions(), replicas);
         }
-    }
-
-    /**
-     * The requested port; else the port of the previous run when still free (clients keep working
-     * across down/up); else any free port. Never one of {@code taken}, which other parts of the stack use.
-     */
-    static int pickPort(String host, int requested, int previous, Set<Integer> taken) {
-        if (requested != 0) {
-            return requested;
-        }
-        if (previous > 0 && !taken.contains(previous) && Ports.isFree(host, previous)) {
-            return previous;
-        }
-        int port;
-        do {
-            port = Ports.freePort(host);
-        } while (taken.contains(port));
-        return port;
     }
 
     private static Optional<ProcessHandle> running(StackState state, String pidKey, String startedKey) {
@@ -462,40 +357,6 @@ public final class LocalStack {
         out.printf("  Settings         %s%n", stateFile());
     }
 
-    private static Duration elapsed(Launch launch) {
-        return Duration.ofNanos(System.nanoTime() - launch.launchedAtNanos());
-    }
-
-    private static Duration remaining(Launch launch, Duration timeout) {
-        return timeout.minus(elapsed(launch)).isNegative() ? Duration.ZERO : timeout.minus(elapsed(launch));
-    }
-
-    private static long size(Path file) {
-        try {
-            return Files.exists(file) ? Files.size(file) : 0;
-        } catch (IOException e) {
-            return 0;
-        }
-    }
-
-    private static String readFrom(Path file, long offset) {
-        if (!Files.exists(file)) {
-            return "";
-        }
-        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "r")) {
-            long length = raf.length();
-            if (length <= offset) {
-                return "";
-            }
-            byte[] bytes = new byte[(int) Math.min(length - offset, 1 << 20)];
-            raf.seek(offset);
-            raf.readFully(bytes);
-            return new String(bytes, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            return "";
-        }
-    }
-
     private static void mkdirs(Path... dirs) {
         for (Path dir : dirs) {
             try {
@@ -516,15 +377,6 @@ public final class LocalStack {
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot delete " + path, e);
-        }
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
         }
     }
 }

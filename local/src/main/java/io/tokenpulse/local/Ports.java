@@ -6,6 +6,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.util.Set;
 
 /** Port helpers for the local stack. */
 public final class Ports {
@@ -32,6 +33,24 @@ public final class Ports {
             throw new IllegalArgumentException("port out of range: " + port);
         }
         return port == 0 ? freePort(host) : port;
+    }
+
+    /**
+     * The requested port; else the port of the previous run when still free (clients keep working
+     * across down/up); else any free port. Never one of {@code taken}, which other parts of the stack use.
+     */
+    static int pick(String host, int requested, int previous, Set<Integer> taken) {
+        if (requested != 0) {
+            return requested;
+        }
+        if (previous > 0 && !taken.contains(previous) && isFree(host, previous)) {
+            return previous;
+        }
+        int port;
+        do {
+            port = freePort(host);
+        } while (taken.contains(port));
+        return port;
     }
 
     /** Whether nothing listens on {@code host:port}, so a node can bind it. */

@@ -23,14 +23,14 @@ class PortsTest {
 
     @Test
     void explicitPortWins() {
-        assertEquals(4321, LocalStack.pickPort(HOST, 4321, 5555, Set.of()));
+        assertEquals(4321, Ports.pick(HOST, 4321, 5555, Set.of()));
     }
 
     @Test
     void previousPortIsReusedWhileFree() throws Exception {
         int previous = Ports.freePort(HOST);
 
-        assertEquals(previous, LocalStack.pickPort(HOST, 0, previous, Set.of()));
+        assertEquals(previous, Ports.pick(HOST, 0, previous, Set.of()));
     }
 
     @Test
@@ -39,10 +39,10 @@ class PortsTest {
             int port = busy.getLocalPort();
             assertFalse(Ports.isFree(HOST, port));
             assertTrue(Ports.isListening(HOST, port));
-            assertNotEquals(port, LocalStack.pickPort(HOST, 0, port, Set.of()));
+            assertNotEquals(port, Ports.pick(HOST, 0, port, Set.of()));
         }
         int free = Ports.freePort(HOST);
-        assertNotEquals(free, LocalStack.pickPort(HOST, 0, free, Set.of(free)));
+        assertNotEquals(free, Ports.pick(HOST, 0, free, Set.of(free)));
     }
 
     @Test

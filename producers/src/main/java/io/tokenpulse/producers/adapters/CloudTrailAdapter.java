@@ -63,7 +63,7 @@ public final class CloudTrailAdapter implements InputAdapter {
         BufferedReader in = input instanceof BufferedReader b && b.markSupported() ? b : new BufferedReader(input);
         try {
             if (CloudTrailAthena.isAthena(in)) {
-                return new CloudTrailAthena.Pages(in, limits, mapper).stream();
+                return new CloudTrailAthenaPages(in, limits, mapper).stream();
             }
         } catch (IOException e) {
             return Stream.of(JsonRecords.unreadable(0, e));

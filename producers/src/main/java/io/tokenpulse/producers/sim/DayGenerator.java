@@ -35,7 +35,7 @@ final class DayGenerator {
         this.seed = plan.config().seed();
     }
 
-    /** The day's events in publishing order: policies (day 0), deployments, lifecycle, then usage; each by time. */
+    /** The day's facts (policies on day 0, deployments, lifecycle) and its uses, each sorted by time. */
     Day day(int day) {
         long from = plan.config().startMs() + day * DAY;
         long to = from + DAY;
@@ -170,7 +170,7 @@ final class DayGenerator {
         return new SimEvent(at, new CanonicalEvent(TopicDef.USAGE, p.id, e));
     }
 
-    /** One day: facts (policies, deployments, lifecycle) go out before uses. */
+    /** One day: its facts and its uses, apart; the Simulator merges them in event-time order. */
     record Day(int index, long from, List<SimEvent> facts, List<SimEvent> uses) {
         int size() {
             return facts.size() + uses.size();

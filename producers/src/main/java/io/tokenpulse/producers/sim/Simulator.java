@@ -9,9 +9,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Runs a simulation: plans the fleet, generates it one UTC day at a time, hands each day to a {@link Sink}
- * (facts first: policies, deployments and lifecycle, then the day's uses; see DayGenerator) and judges every
- * event with the {@link EventOracle} in event-time order. Returns the ground truth. Pure: no I/O but the sink's.
+ * Runs a simulation: plans the fleet, generates it one UTC day at a time, judges every event with the
+ * {@link EventOracle} and hands the day to a {@link Sink} in that same event-time order. Returns the ground truth.
+ * Pure: no I/O but the sink's.
  */
 public final class Simulator {
     /** Where the events go: a publisher, a JSON Lines file, a list in a test. */
