@@ -7,8 +7,8 @@ import io.tokenpulse.avro.TokenAlert;
 import io.tokenpulse.cli.publish.Publishers;
 import io.tokenpulse.cli.query.AlertsCommand;
 import io.tokenpulse.cli.query.TopicTail;
-import io.tokenpulse.cli.simulation.DemoGenerator;
 import io.tokenpulse.cli.simulation.FleetOptions;
+import io.tokenpulse.cli.simulation.LiveFleet;
 import io.tokenpulse.cli.stack.Home;
 import io.tokenpulse.local.LocalStack;
 import io.tokenpulse.local.StackOptions;
@@ -45,13 +45,12 @@ public final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        CountDownLatch done = new CountDownLatch(1);
         AtomicBoolean stopping = new AtomicBoolean();
         LocalStack stack = new LocalStack(Home.dir(), System.out);
-        Resources r = new Resources();
+        Resources r = new Resources(new LiveFleet(fleet));
         Thread hook = new Thread(() -> {
             stopping.set(true);
-            done.countDown();
+            r.fleet.stop();
             r.awaitClosed();
         }, "tokenpulse-demo-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
@@ -72,12 +71,9 @@ public final class DemoCommand implements Callable<Integer> {
             r.app.queryUrl().ifPresent(url -> say("Dashboard: " + url + "/  (API: " + url + "/api/v1)"));
 
             r.publisher = Publishers.open(config, r.registry);
-            r.generator = new DemoGenerator(r.publisher, fleet.rate, fleet.seed, Clock.systemUTC());
-            say("Generating a live fleet for tenant '" + DemoGenerator.TENANT + "' at ~" + (int) fleet.rate
+            say("Generating a live fleet for tenant '" + LiveFleet.TENANT + "' at ~" + (int) r.fleet.rate()
                     + " events/s; a misbehaving token every 8 s. Alerts follow as the pipeline finds them:");
-            r.generatorThread = new Thread(r.generator, "demo-generator");
-            r.generatorThread.setDaemon(true);
-            r.generatorThread.start();
+            r.fleet.start(r.publisher, "demo-generator");
 
             Map<String, AtomicLong> byType = new ConcurrentHashMap<>();
             AtomicBoolean stopTail = new AtomicBoolean();
@@ -95,13 +91,7 @@ public final class DemoCommand implements Callable<Integer> {
             r.tailThread.setDaemon(true);
             r.tailThread.start();
 
-            long end = fleet.duration == null ? Long.MAX_VALUE : System.nanoTime() + fleet.duration.toNanos();
-            while (!stopping.get() && System.nanoTime() < end) {
-                if (done.await(Math.min(15_000, Math.max(1, (end - System.nanoTime()) / 1_000_000)), TimeUnit.MILLISECONDS)) {
-                    break;
-                }
-                summary(r, byType);
-            }
+            r.fleet.await(Duration.ofSeconds(15), () -> summary(r, byType));
             summary(r, byType);
             return 0;
         } finally {
@@ -132,7 +122,7 @@ public final class DemoCommand implements Callable<Integer> {
             tokens = -1; // a rebalance in progress: report the count next time
         }
         say(String.format("published %,d events (%d failed), %s tokens tracked, %,d dead letters, alerts by type: %s",
-                r.generator.published(), r.generator.failed(), tokens < 0 ? "?" : String.format("%,d", tokens),
+                r.fleet.published(), r.fleet.failed(), tokens < 0 ? "?" : String.format("%,d", tokens),
                 r.app.deadLetters().total(), new java.util.TreeMap<>(byType)));
     }
 
@@ -142,20 +132,20 @@ public final class DemoCommand implements Callable<Integer> {
 
     /** Everything the demo started, closed in reverse order exactly once (from the command or the shutdown hook). */
     private static final class Resources {
+        final LiveFleet fleet;
         SchemaRegistryClient registry;
         TokenPulseApp app;
         TokenPulsePublisher publisher;
-        DemoGenerator generator;
-        Thread generatorThread;
         Thread tailThread;
         AtomicBoolean stopTail;
         final CountDownLatch closed = new CountDownLatch(1);
 
+        Resources(LiveFleet fleet) {
+            this.fleet = fleet;
+        }
+
         void close() {
-            if (generator != null) {
-                generator.stop();
-                join(generatorThread);
-            }
+            fleet.close();
             if (publisher != null) {
                 publisher.close(Duration.ofSeconds(10));
             }

@@ -23,8 +23,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * (a forgotten token, an over-grant, a leak with probing, a revoked key still tried, ...) so that each
  * kind of alert shows up within a few minutes. Event time is the wall clock: this is live traffic.
  */
-public final class DemoGenerator implements Runnable {
-    public static final String TENANT = "demo";
+final class DemoGenerator implements Runnable {
+    static final String TENANT = "demo";
     private static final String SPIKY = "demo-reports-spiky";
 
     private final TokenPulsePublisher publisher;
@@ -41,22 +41,22 @@ public final class DemoGenerator implements Runnable {
     private String overGranted;
     private String expiring;
 
-    public DemoGenerator(TokenPulsePublisher publisher, double eventsPerSecond, long seed, Clock clock) {
+    DemoGenerator(TokenPulsePublisher publisher, double eventsPerSecond, long seed, Clock clock) {
         this.publisher = publisher;
         this.eventsPerSecond = eventsPerSecond;
         this.clock = clock;
         this.random = new Random(seed);
     }
 
-    public long published() {
+    long published() {
         return published.get();
     }
 
-    public long failed() {
+    long failed() {
         return failed.get();
     }
 
-    public void stop() {
+    void stop() {
         stop.set(true);
     }
 

@@ -6,11 +6,11 @@ import picocli.CommandLine.Option;
 /** How the demo fleet is generated, for 'demo' and 'generate'. */
 public final class FleetOptions {
     @Option(names = "--rate", description = "Healthy usage events per second (default: ${DEFAULT-VALUE}).")
-    public double rate = 20;
+    double rate = 20;
 
     @Option(names = "--duration", description = "Stop by itself after this long, ISO-8601 (e.g. PT5M; default: until Ctrl-C).")
-    public Duration duration;
+    Duration duration;
 
     @Option(names = "--seed", description = "Seed of the generator (default: ${DEFAULT-VALUE}).")
-    public long seed = 42;
+    long seed = 42;
 }
