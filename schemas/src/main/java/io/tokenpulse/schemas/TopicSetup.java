@@ -1,6 +1,5 @@
-package io.tokenpulse.local;
+package io.tokenpulse.schemas;
 
-import io.tokenpulse.schemas.TopicDef;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -14,7 +13,10 @@ import org.apache.kafka.clients.admin.CreateTopicsResult;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.errors.TopicExistsException;
 
-/** Creates the SPEC topics, with the configs of {@link TopicDef}. */
+/**
+ * Creates topics, the one way every module does: the contract's topics with the configs of {@link TopicDef} (the local
+ * stack, tests, benchmarks) and any other topic a caller describes (the app's links topic).
+ */
 public final class TopicSetup {
     private static final long TIMEOUT_SECONDS = 30;
 
@@ -50,7 +52,10 @@ public final class TopicSetup {
         return create(admin, topics);
     }
 
-    /** Creates whichever of {@code topics} do not exist yet; returns the names it created. */
+    /**
+     * Creates whichever of {@code topics} do not exist yet; returns the names it created. One created meanwhile by
+     * someone else counts as there; an existing topic is left as it is, whatever its partitions and configs.
+     */
     public static List<String> create(Admin admin, List<NewTopic> topics) {
         try {
             Set<String> existing = admin.listTopics().names().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
