@@ -4,10 +4,10 @@ import io.tokenpulse.app.TokenPulseApp;
 import io.tokenpulse.app.config.AppConfig;
 import io.tokenpulse.app.detect.DetectionTopology;
 import io.tokenpulse.avro.state.TokenState;
-import io.tokenpulse.local.TopicSetup;
 import io.tokenpulse.registry.SchemaRegistryClient;
 import io.tokenpulse.registry.SchemaRegistryClients;
 import io.tokenpulse.schemas.TopicDef;
+import io.tokenpulse.schemas.TopicSetup;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -64,7 +64,7 @@ public final class ReferenceBench {
         client.putAll(base.kafkaClientProperties());
         try (Admin admin = Admin.create(client)) {
             TopicSetup.ensureTopics(admin, names, 6);
-            admin.createTopics(List.of(new NewTopic(bench.id() + "-reference-counts", 6, (short) 1))).all().get();
+            TopicSetup.create(admin, List.of(new NewTopic(bench.id() + "-reference-counts", 6, (short) 1)));
         }
         SchemaRegistryClient registry = SchemaRegistryClients.fromConfig(base.registry().clientConfig());
         System.out.printf("%,d tokens, %,d usage records, %d round(s), TokenPulse threads %s, load average %s%n", tokens, uses,

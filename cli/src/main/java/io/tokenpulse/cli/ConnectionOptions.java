@@ -2,6 +2,8 @@ package io.tokenpulse.cli;
 
 import io.tokenpulse.app.config.AppConfig;
 import io.tokenpulse.app.config.Settings;
+import io.tokenpulse.cli.stack.ClusterCheck;
+import io.tokenpulse.cli.stack.Home;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -12,7 +14,7 @@ import picocli.CommandLine.Option;
  * Where the cluster is, for every command that talks to it. Layers, lowest first: built-in defaults, the
  * local stack written by 'up', --config FILE, TOKENPULSE_* environment variables, these flags.
  */
-final class ConnectionOptions {
+public final class ConnectionOptions {
     @Option(names = "--config", paramLabel = "FILE", description = "Properties file with settings (see README: Configuration).")
     Path config;
 
@@ -31,7 +33,7 @@ final class ConnectionOptions {
      * The settings, once something answers at the Kafka and registry addresses they name: every command that loads
      * them is about to connect, and a cluster that is not there is better said at once (see {@link ClusterCheck}).
      */
-    AppConfig load() {
+    public AppConfig load() {
         Map<String, String> overrides = new LinkedHashMap<>(settings);
         if (bootstrapServers != null) {
             overrides.put(AppConfig.BOOTSTRAP_SERVERS, bootstrapServers);

@@ -1,11 +1,11 @@
 package io.tokenpulse.cli;
 
 /** One readable line for an error that ends a command: the message chain, without stack traces. */
-final class Errors {
+public final class Errors {
     private Errors() {
     }
 
-    static String describe(Throwable e) {
+    public static String describe(Throwable e) {
         StringBuilder b = new StringBuilder();
         Throwable t = e;
         String last = null;

@@ -1,11 +1,11 @@
 package io.tokenpulse.cli;
 
 /** Durations for people: the two largest units, e.g. {@code 3h05m}, {@code 2d4h}, {@code 45s}; "-" for none. */
-final class HumanDuration {
+public final class HumanDuration {
     private HumanDuration() {
     }
 
-    static String of(Long ms) {
+    public static String of(Long ms) {
         if (ms == null) {
             return "-";
         }

@@ -1,5 +1,19 @@
 package io.tokenpulse.cli;
 
+import io.tokenpulse.cli.pipeline.DemoCommand;
+import io.tokenpulse.cli.pipeline.RunCommand;
+import io.tokenpulse.cli.publish.PublishCommand;
+import io.tokenpulse.cli.query.AlertsCommand;
+import io.tokenpulse.cli.query.IncidentsCommand;
+import io.tokenpulse.cli.query.QueryCommand;
+import io.tokenpulse.cli.query.ReportsCommand;
+import io.tokenpulse.cli.simulation.EvaluateCommand;
+import io.tokenpulse.cli.simulation.GenerateCommand;
+import io.tokenpulse.cli.simulation.SimulateCommand;
+import io.tokenpulse.cli.stack.ClusterCheck;
+import io.tokenpulse.cli.stack.DownCommand;
+import io.tokenpulse.cli.stack.StatusCommand;
+import io.tokenpulse.cli.stack.UpCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 

@@ -5,10 +5,10 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 
 /** Runs the CLI in-process and captures what it prints (the commands print to System.out and System.err). */
-final class CliRun {
-    final int exitCode;
-    final String out;
-    final String err;
+public final class CliRun {
+    public final int exitCode;
+    public final String out;
+    public final String err;
 
     private CliRun(int exitCode, String out, String err) {
         this.exitCode = exitCode;
@@ -16,7 +16,7 @@ final class CliRun {
         this.err = err;
     }
 
-    static synchronized CliRun of(String... args) {
+    public static synchronized CliRun of(String... args) {
         PrintStream oldOut = System.out;
         PrintStream oldErr = System.err;
         ByteArrayOutputStream out = new ByteArrayOutputStream();

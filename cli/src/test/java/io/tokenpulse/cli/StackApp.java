@@ -15,13 +15,13 @@ import java.util.Optional;
  * id and state dir, fast idle detection, and the same settings as CLI flags, so the app and the CLI commands of a
  * test talk about the same topics.
  */
-final class StackApp {
-    final Map<TopicDef, String> topics;
-    final AppConfig config;
+public final class StackApp {
+    public final Map<TopicDef, String> topics;
+    public final AppConfig config;
     private final List<String> cliArgs;
     private final Map<String, String> settings;
 
-    StackApp(RealKafkaAndRegistry stack, String name, Path stateDir) {
+    public StackApp(RealKafkaAndRegistry stack, String name, Path stateDir) {
         this(stack, name, stateDir, 3, Map.of());
     }
 
@@ -29,7 +29,7 @@ final class StackApp {
      * {@code partitions} of every contract topic (3 keeps most tests light; a test of routing between instances wants
      * more, so that each instance owns several); {@code extra} settings on top (they win).
      */
-    StackApp(RealKafkaAndRegistry stack, String name, Path stateDir, int partitions, Map<String, String> extra) {
+    public StackApp(RealKafkaAndRegistry stack, String name, Path stateDir, int partitions, Map<String, String> extra) {
         topics = RealKafkaAndRegistry.uniqueTopicNames(name);
         stack.createTopics(topics, partitions);
         Map<String, String> settings = new HashMap<>();
@@ -55,14 +55,14 @@ final class StackApp {
     }
 
     /** The same app (application id, topics) with some settings changed: another instance, say. */
-    AppConfig configWith(Map<String, String> changes) {
+    public AppConfig configWith(Map<String, String> changes) {
         Map<String, String> all = new HashMap<>(settings);
         all.putAll(changes);
         return AppConfig.load(Optional.empty(), Optional.empty(), Map.of(), all);
     }
 
     /** 'tokenpulse run' on this app's settings as a JVM of its own (so a test can kill it), output to {@code log}. */
-    Process runProcess(Path log) throws java.io.IOException {
+    public Process runProcess(Path log) throws java.io.IOException {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m",
                 "-cp", System.getProperty("java.class.path"), TokenPulseCli.class.getName(), "run"));
@@ -71,7 +71,7 @@ final class StackApp {
     }
 
     /** Runs a CLI command against this app's topics: {@code command} then the connection flags. */
-    CliRun cli(String... command) {
+    public CliRun cli(String... command) {
         List<String> all = new ArrayList<>(List.of(command));
         all.addAll(cliArgs);
         return CliRun.of(all.toArray(String[]::new));

@@ -34,7 +34,7 @@ import org.testcontainers.junit.jupiter.Testcontainers;
  *
  * <p>Needs a Docker engine with the compose plugin, and the CLI's runtime layout ({@code mvn -DskipTests package}).
  * Where there is no Docker it is skipped, saying why; the same flow runs without Docker, on a real broker and
- * registry, in {@code cli/src/test/java/io/tokenpulse/cli/PipelineIT}.
+ * registry, in {@code cli/src/test/java/io/tokenpulse/cli/pipeline/PipelineIT}.
  *
  * <p>The first condition puts the reason in the build log and the report (@Testcontainers alone says only that
  * Docker is not available). Both ask DockerClientFactory, which looks once (no socket: milliseconds) and remembers.

@@ -1,5 +1,6 @@
 package io.tokenpulse.local;
 
+import io.tokenpulse.schemas.TopicSetup;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;

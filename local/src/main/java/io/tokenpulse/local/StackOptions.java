@@ -1,6 +1,7 @@
 package io.tokenpulse.local;
 
 import io.tokenpulse.schemas.TopicDef;
+import io.tokenpulse.schemas.TopicSetup;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

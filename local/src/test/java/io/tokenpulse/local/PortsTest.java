@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.tokenpulse.schemas.TopicSetup;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.util.Set;

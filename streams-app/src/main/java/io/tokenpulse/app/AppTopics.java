@@ -2,14 +2,13 @@ package io.tokenpulse.app;
 
 import io.tokenpulse.app.config.AppConfig;
 import io.tokenpulse.app.config.Topics;
-import java.util.ArrayList;
+import io.tokenpulse.schemas.TopicSetup;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
-import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,11 +41,10 @@ final class AppTopics {
                         + topics.usage().name() + " (" + usage + ") must have the same partition count: a token's lifecycle "
                         + "and uses are judged together, by tokenId");
             }
-            List<NewTopic> wanted = new ArrayList<>();
-            wanted.add(new NewTopic(topics.links().name(), partitions, (short) -1).configs(Map.of(
-                    "message.timestamp.type", "LogAppendTime", "retention.ms", Long.toString(7L * 24 * 3600 * 1000))));
-            for (NewTopic t : wanted) {
-                create(admin, t);
+            NewTopic linksTopic = new NewTopic(topics.links().name(), partitions, (short) -1).configs(Map.of(
+                    "message.timestamp.type", "LogAppendTime", "retention.ms", Long.toString(7L * 24 * 3600 * 1000)));
+            for (String name : TopicSetup.create(admin, List.of(linksTopic))) {
+                LOG.info("Created topic {} ({} partitions)", name, partitions);
             }
             // Wait until it is served.
             Map<String, TopicDescription> created = describe(admin, List.of(topics.links().name()));
@@ -60,17 +58,6 @@ final class AppTopics {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while checking the app's topics", e);
-        }
-    }
-
-    private static void create(Admin admin, NewTopic topic) throws InterruptedException {
-        try {
-            admin.createTopics(List.of(topic)).all().get();
-            LOG.info("Created topic {} ({} partitions)", topic.name(), topic.numPartitions());
-        } catch (ExecutionException e) {
-            if (!(e.getCause() instanceof TopicExistsException)) {
-                throw new IllegalStateException("cannot create topic " + topic.name() + ": " + e.getCause().getMessage(), e.getCause());
-            }
         }
     }
 

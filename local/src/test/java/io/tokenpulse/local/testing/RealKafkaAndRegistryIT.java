@@ -16,12 +16,15 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -54,6 +57,14 @@ class RealKafkaAndRegistryIT {
         try (var admin = env.admin()) {
             Set<String> existing = admin.listTopics().names().get(10, TimeUnit.SECONDS);
             assertTrue(existing.containsAll(names.values()), existing.toString());
+            // Created as TopicDef says: its partitions, one replica on the single broker, its configs.
+            String usage = names.get(TopicDef.USAGE);
+            TopicDescription d = admin.describeTopics(List.of(usage)).allTopicNames().get(10, TimeUnit.SECONDS).get(usage);
+            assertEquals(2, d.partitions().size());
+            assertEquals(1, d.partitions().get(0).replicas().size());
+            ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, usage);
+            Config config = admin.describeConfigs(List.of(resource)).all().get(10, TimeUnit.SECONDS).get(resource);
+            TopicDef.USAGE.configs().forEach((k, v) -> assertEquals(v, config.get(k).value(), k));
         }
     }
 
