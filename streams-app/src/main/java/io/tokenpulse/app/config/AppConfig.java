@@ -123,11 +123,6 @@ public record AppConfig(
         }
     }
 
-    /** The time machinery of detection and reports (see docs/DETECTION.md, docs/METRICS.md). */
-    public record Detection(Duration tick, Duration idleAfter, int versionPartitions, Duration reportGrace,
-                            Duration lateness, Duration dedupWindow, Duration promiseInterval) {
-    }
-
     /**
      * The query API of this instance. {@code port} 0 means "pick a free one"; {@code advertised} is the
      * {@code host[:port]} peers use to reach it (Kafka Streams' {@code application.server}), empty for the bind
@@ -221,7 +216,7 @@ public record AppConfig(
         return topics;
     }
 
-    /** The time machinery of detection and reports; null on a problem. */
+    /** The time settings, as the one record detection, event time and the reports take; null on a problem. */
     private static Detection detection(SettingReader r) {
         Duration lateness = r.get(AppConfigDef.LATENESS);
         Duration idleTimeout = r.get(AppConfigDef.IDLE_TIMEOUT);
@@ -230,8 +225,8 @@ public record AppConfig(
         Duration promiseInterval = r.get(AppConfigDef.PROMISE_INTERVAL);
         Integer versionPartitions = r.get(AppConfigDef.DETECT_VERSION_PARTITIONS);
         Duration reportGrace = r.get(AppConfigDef.REPORTS_GRACE);
-        return r.ok() ? new Detection(tick, idleTimeout, versionPartitions, reportGrace, lateness, dedupWindow,
-                promiseInterval) : null;
+        return r.ok() ? new Detection(lateness, idleTimeout, dedupWindow, tick, promiseInterval, versionPartitions,
+                reportGrace) : null;
     }
 
     private static Query query(SettingReader r) {

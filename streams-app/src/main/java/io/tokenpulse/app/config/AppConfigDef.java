@@ -73,7 +73,7 @@ public final class AppConfigDef {
             Validator.positive(), "how long a stop may take to commit and flush; long enough to finish a transaction,"
                     + " short enough that Ctrl-C feels prompt");
 
-    // ---- time (docs/TIME.md) ----
+    // ---- time (docs/TIME.md), read into one Detection ----
     // Gateways and SDKs flush within seconds; PT15M suits CloudTrail files delivered by several regions.
     public static final Setting<Duration> LATENESS = define(AppConfig.LATENESS, Type.DURATION, "PT1M",
             Validator.notNegative(), "how far a record may trail its partition's event time and still be judged as"

@@ -1,8 +1,8 @@
 package io.tokenpulse.app.detect;
 
+import io.tokenpulse.app.config.Detection;
 import io.tokenpulse.app.time.Progress;
 import io.tokenpulse.app.time.Promises;
-import io.tokenpulse.app.time.TimeSettings;
 import io.tokenpulse.app.time.TimeSources;
 import io.tokenpulse.avro.DeploymentType;
 import io.tokenpulse.avro.ServiceDeploymentEvent;
@@ -22,13 +22,13 @@ import org.apache.kafka.streams.processor.api.Record;
  */
 public final class DeploymentClock implements Processor<String, ServiceDeploymentEvent, String, VersionInput> {
     static final String SOURCE = "deployments";
-    private final TimeSettings settings;
+    private final Detection settings;
     private ProcessorContext<String, VersionInput> context;
     private Progress progress;
     private Promises promises;
     private String self;
 
-    public DeploymentClock(TimeSettings settings) {
+    public DeploymentClock(Detection settings) {
         this.settings = settings;
     }
 

@@ -1,8 +1,8 @@
 package io.tokenpulse.app.detect;
 
+import io.tokenpulse.app.config.Detection;
 import io.tokenpulse.app.time.Progress;
 import io.tokenpulse.app.time.Promises;
-import io.tokenpulse.app.time.TimeSettings;
 import io.tokenpulse.app.time.TimeSources;
 import io.tokenpulse.avro.TokenPolicy;
 import io.tokenpulse.avro.state.LinkKind;
@@ -24,13 +24,13 @@ import org.apache.kafka.streams.processor.api.Record;
  */
 public final class PolicyClock implements Processor<String, TokenPolicy, String, TokenLink> {
     static final String SOURCE = "policies";
-    private final TimeSettings settings;
+    private final Detection settings;
     private ProcessorContext<String, TokenLink> context;
     private Progress progress;
     private Promises promises;
     private String self;
 
-    public PolicyClock(TimeSettings settings) {
+    public PolicyClock(Detection settings) {
         this.settings = settings;
     }
 

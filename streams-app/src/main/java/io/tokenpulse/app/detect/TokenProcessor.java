@@ -1,12 +1,12 @@
 package io.tokenpulse.app.detect;
 
+import io.tokenpulse.app.config.Detection;
 import io.tokenpulse.app.metrics.MetricFacts;
 import io.tokenpulse.app.time.EventIds;
 import io.tokenpulse.app.time.LateRecords;
 import io.tokenpulse.app.time.Progress;
 import io.tokenpulse.app.time.Promises;
 import io.tokenpulse.app.time.ReorderBuffer;
-import io.tokenpulse.app.time.TimeSettings;
 import io.tokenpulse.app.time.TimeSources;
 import io.tokenpulse.avro.TokenPolicy;
 import io.tokenpulse.avro.state.LinkKind;
@@ -55,7 +55,7 @@ public final class TokenProcessor implements Processor<String, TokenInput, Strin
     private static final Duration CATCH_UP = Duration.ofMillis(1);
     private static final String JUDGED = "judged";
 
-    private final TimeSettings settings;
+    private final Detection settings;
     private final TimeSources sources;
     private final Clock clock;
     private final LateRecords late;
@@ -74,7 +74,7 @@ public final class TokenProcessor implements Processor<String, TokenInput, Strin
     private long reportedUpTo = Long.MIN_VALUE;
     private Cancellable catchingUp;
 
-    public TokenProcessor(TimeSettings settings, TimeSources sources, Clock clock, LateRecords late) {
+    public TokenProcessor(Detection settings, TimeSources sources, Clock clock, LateRecords late) {
         this.settings = settings;
         this.sources = sources;
         this.clock = clock;

@@ -1,5 +1,6 @@
 package io.tokenpulse.app.time;
 
+import io.tokenpulse.app.config.Detection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -57,7 +58,7 @@ public final class Progress {
      * @param producers  the tasks whose promises this task waits for
      * @param store      where progress survives a restart; null keeps it in memory only
      */
-    public Progress(List<String> ownSources, Set<String> producers, TimeSettings settings,
+    public Progress(List<String> ownSources, Set<String> producers, Detection settings,
                     KeyValueStore<String, Long> store, long wallNow) {
         this.ownSources = List.copyOf(ownSources);
         this.producers = Set.copyOf(producers);

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -26,6 +27,19 @@ class AppConfigDefTest {
     }
 
     @Test
+    void theTimeSettingsAreOneDetectionRecordWithTheDefaults() {
+        AppConfig c = AppConfig.load(Optional.empty(), Optional.empty(), Map.of(), Map.of());
+        assertEquals(new Detection(Duration.ofMinutes(1), Duration.ofSeconds(30), Duration.ofDays(7), Duration.ofSeconds(1),
+                Duration.ofMillis(200), 6, Duration.ofMinutes(5)), c.detection());
+
+        AppConfig set = AppConfig.load(Optional.empty(), Optional.empty(), Map.of("TOKENPULSE_LATENESS", "PT15M"),
+                Map.of(AppConfig.DETECT_IDLE_AFTER, "0", AppConfig.REPORTS_GRACE, "PT0S"));
+        assertEquals(Duration.ofMinutes(15), set.detection().lateness());
+        assertEquals(Duration.ZERO, set.detection().idleTimeout());
+        assertEquals(Duration.ZERO, set.detection().reportGrace());
+    }
+
+    @Test
     void aBadValueIsToldWithItsSettingItsOriginAndWhatTheSettingAccepts() {
         ConfigException e = assertThrows(ConfigException.class, () -> AppConfig.load(Optional.empty(), Optional.empty(),
                 Map.of("TOKENPULSE_DEDUP_WINDOW", "a week"),
@@ -44,5 +58,17 @@ class AppConfigDefTest {
                 "detect.tick=PT0S (command line): must be positive",
                 "missing.cache.size=-1 (command line): must be at least 0").stream().sorted().toList(),
                 e.problems().stream().sorted().toList());
+    }
+
+    @Test
+    void aDetectionBuiltInCodeAcceptsWhatTheSettingsAccept() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new Detection(Duration.ofSeconds(-1),
+                Duration.ZERO, Duration.ofDays(7), Duration.ofSeconds(1), Duration.ZERO, 1, Duration.ZERO));
+        assertEquals("lateness must be zero or positive, got PT-1S", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> new Detection(Duration.ZERO, Duration.ZERO,
+                Duration.ofDays(7), Duration.ofSeconds(1), Duration.ZERO, 0, Duration.ZERO));
+        assertEquals("detect.version.partitions must be at least 1, got 0", e.getMessage());
+        assertThrows(NullPointerException.class, () -> new Detection(Duration.ZERO, Duration.ZERO, null,
+                Duration.ofSeconds(1), Duration.ZERO, 1, Duration.ZERO));
     }
 }
