@@ -77,7 +77,7 @@ public final class AlertLatencyBench {
             try (TokenPulseApp app = TokenPulseApp.create(config, registry, java.time.Clock.systemUTC()).start()) {
                 app.awaitRunning(Duration.ofMinutes(2));
                 // A live system: started, its sources heard from or idle, what was there judged.
-                Thread.sleep(config.detection().idleAfter().plusSeconds(5).toMillis());
+                Thread.sleep(config.detection().idleTimeout().plusSeconds(5).toMillis());
                 AtomicBoolean stop = new AtomicBoolean();
                 Thread reader = new Thread(() -> readAlerts(client, registry, names.get(TopicDef.ALERTS), alertedAt, stop), "alerts-reader");
                 reader.start();

@@ -10,7 +10,6 @@ import io.tokenpulse.app.ingest.Validation;
 import io.tokenpulse.app.detect.DetectionTopology;
 import io.tokenpulse.app.time.InputEnds;
 import io.tokenpulse.app.time.LateRecords;
-import io.tokenpulse.app.time.TimeSettings;
 import io.tokenpulse.app.time.TimeSources;
 import java.time.Clock;
 import java.util.Objects;
@@ -61,16 +60,10 @@ public record TokenPulseTopology(Topology topology, Properties properties, DeadL
 
         IngestTopology.Inputs inputs = IngestTopology.addTo(builder, topics,
                 new EventTimeExtractor(clock, config.maxFutureSkew()), new Validation(clock, config.maxFutureSkew()));
-        DetectionTopology.addTo(builder, inputs, topics, new DetectionTopology.Settings(timeSettings(config), sources,
-                config.detection().versionPartitions(), clock, config.detection().reportGrace(), late, ends));
+        DetectionTopology.addTo(builder, inputs, topics,
+                new DetectionTopology.Settings(config.detection(), sources, clock, late, ends));
 
         return new TokenPulseTopology(builder.build(props), props, deadLetters, sources, late, ends);
-    }
-
-    /** The time settings of docs/TIME.md, from the app's configuration. */
-    public static TimeSettings timeSettings(AppConfig config) {
-        AppConfig.Detection d = config.detection();
-        return new TimeSettings(d.lateness(), d.idleAfter(), d.dedupWindow(), d.tick(), d.promiseInterval());
     }
 
     /**

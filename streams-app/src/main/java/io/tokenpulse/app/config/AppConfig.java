@@ -3,8 +3,6 @@ package io.tokenpulse.app.config;
 import io.tokenpulse.schemas.TopicDef;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
-import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -13,11 +11,11 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.Function;
 
 /**
  * The typed settings of the pipeline. {@link #load} is pure: files are named by the caller and the
- * environment is passed in, so tests drive every layer.
+ * environment is passed in, so tests drive every layer. Every setting is defined once, in {@link AppConfigDef}
+ * (type, default, accepted values, doc); this class names them and reads them through those definitions.
  *
  * <p>Precedence, lowest first: built-in defaults &lt; the local stack file ({@code .tokenpulse/stack.properties},
  * written by {@code up}: it only says where the default local stack runs) &lt; the properties file given with
@@ -42,6 +40,7 @@ public record AppConfig(
         Map<String, String> kafka,
         Map<String, String> streams) {
 
+    // ---- The names of the settings; each is defined (type, default, accepted values, doc) in AppConfigDef ----
     public static final String BOOTSTRAP_SERVERS = "bootstrap.servers";
     public static final String REGISTRY_URL = "schema.registry.url";
     public static final String REGISTRY_USER_INFO = "schema.registry.basic.auth.user.info";
@@ -87,58 +86,9 @@ public record AppConfig(
     public static final String AT_LEAST_ONCE = "at_least_once";
     public static final String EXACTLY_ONCE_V2 = "exactly_once_v2";
 
-    /** Built-in defaults, the lowest layer. */
+    /** Built-in defaults, the lowest layer: from the definitions (see {@link AppConfigDef#defaults()}). */
     public static Map<String, String> defaults() {
-        Map<String, String> d = new LinkedHashMap<>();
-        // The embedded local stack's broker and registry ports: `up` then `run` works with no settings at all.
-        d.put(BOOTSTRAP_SERVERS, "localhost:9092");
-        d.put(REGISTRY_URL, "http://localhost:8081");
-        d.put(APPLICATION_ID, "tokenpulse");
-        // Not /tmp: a state dir that survives a reboot spares a full restore from the changelogs.
-        d.put(STATE_DIR, ".tokenpulse/state");
-        // Alerts and incident metrics must not double-count after a crash or rebalance.
-        d.put(PROCESSING_GUARANTEE, EXACTLY_ONCE_V2);
-        // One thread keeps a laptop quiet; raise it up to the input partition count for throughput.
-        d.put(NUM_THREADS, "1");
-        // Producer clocks drift, but an event a day ahead is a bug that must not drag stream time forward.
-        d.put(MAX_FUTURE_SKEW, "P1D");
-        // Long enough to commit an open transaction and flush the stores; short enough that Ctrl-C feels prompt.
-        d.put(SHUTDOWN_TIMEOUT, "PT30S");
-        // How often each task looks at the wall clock: idle sources, time promises to the other tasks.
-        d.put(DETECT_TICK, "PT1S");
-        // A source (an input partition, another task) silent this long is idle and stops holding event time back;
-        // when every source is idle, event time follows the wall clock. Longer than a normal pause in delivery.
-        d.put(DETECT_IDLE_AFTER, "PT30S");
-        // How far a record may trail the event time already seen on its partition and still be judged as if it
-        // came in order; alerts wait this long in event time. Gateways and SDKs flush within seconds; set PT15M for
-        // CloudTrail files delivered by several regions (see docs/TIME.md).
-        d.put(LATENESS, "PT1M");
-        // A redelivered eventId within this much event time of the first copy changes nothing (re-publishing a
-        // backfill is harmless); the de-duplication store holds the eventIds of this window.
-        d.put(DEDUP_WINDOW, "P7D");
-        // The least wall-clock time between two time promises a busy task sends the others (every partition of the
-        // links topic gets each one): often enough that nobody waits long, rarely enough to cost nothing.
-        d.put(PROMISE_INTERVAL, "PT0.2S");
-        // Partitions of the two repartition topics keyed by service version (deployments are few; bindings modest).
-        d.put(DETECT_VERSION_PARTITIONS, "6");
-        // How long a posture report waits after its window ends for out-of-order input; later input counts in the
-        // next report's lateEvents. Also the least delay of every report.
-        d.put(REPORTS_GRACE, "PT5M");
-        // Every instance serves the query API: a key lookup may land on any of them and is forwarded to its owner.
-        d.put(QUERY_ENABLED, "true");
-        // Loopback only unless an operator opens it on purpose (and then with bearer auth, see Query.validate).
-        d.put(QUERY_BIND, "127.0.0.1");
-        // A fixed port, so 'tokenpulse query' finds a local 'run' without settings; 0 picks a free one (tests,
-        // several instances on one host), and the instance then advertises the port it got.
-        d.put(QUERY_PORT, "8088");
-        // Empty: advertise the bind address (a wildcard bind needs query.advertised, as no peer can reach 0.0.0.0).
-        d.put(QUERY_ADVERTISED, "");
-        // Empty: no auth, which only a loopback bind allows. Hashes, not tokens, so config files hold no secret.
-        d.put(QUERY_AUTH_SHA256, "");
-        for (TopicDef t : TopicDef.values()) {
-            d.put(TOPIC_PREFIX + t.key(), t.defaultName());
-        }
-        return d;
+        return AppConfigDef.defaults();
     }
 
     /**
@@ -171,11 +121,6 @@ public record AppConfig(
             return "Registry[url=" + url + ", auth=" + (security.containsKey(REGISTRY_BEARER_TOKEN) ? "bearer (hidden)"
                     : basicAuthUserInfo.isPresent() ? "basic (hidden)" : "none") + "]";
         }
-    }
-
-    /** The time machinery of detection and reports (see docs/DETECTION.md, docs/METRICS.md). */
-    public record Detection(Duration tick, Duration idleAfter, int versionPartitions, Duration reportGrace,
-                            Duration lateness, Duration dedupWindow, Duration promiseInterval) {
     }
 
     /**
@@ -239,143 +184,92 @@ public record AppConfig(
         return b.environment(environment).layer(overrides, "command line").build();
     }
 
-    /** Types the settings; every problem is collected so the user fixes them in one go. */
+    /** Types the settings through their definitions; every problem is collected so the user fixes them in one go. */
     public static AppConfig from(Settings s) {
-        List<String> problems = new ArrayList<>();
-        Parser p = new Parser(s, problems);
-
-        Map<TopicDef, String> topics = new EnumMap<>(TopicDef.class);
-        for (TopicDef t : TopicDef.values()) {
-            topics.put(t, p.nonBlank(TOPIC_PREFIX + t.key()));
-        }
-        Set<String> known = Set.of(TopicDef.values()).stream().map(TopicDef::key)
-                .collect(java.util.stream.Collectors.toUnmodifiableSet());
-        s.withPrefix(TOPIC_PREFIX).keySet().stream().filter(k -> !known.contains(k)).forEach(k -> problems.add(
-                TOPIC_PREFIX + k + " (" + s.origin(TOPIC_PREFIX + k) + "): no such topic; known: " + known.stream().sorted().toList()));
-        if (new java.util.HashSet<>(topics.values()).size() < topics.size() && !topics.containsValue(null)) {
-            problems.add("topic.*: two logical topics share one name: " + topics);
-        }
-
-        String guarantee = p.get(PROCESSING_GUARANTEE, v -> {
-            String g = v.toLowerCase(Locale.ROOT);
-            if (!g.equals(EXACTLY_ONCE_V2) && !g.equals(AT_LEAST_ONCE)) {
-                throw new IllegalArgumentException("must be " + EXACTLY_ONCE_V2 + " or " + AT_LEAST_ONCE);
-            }
-            return g;
-        });
-        Integer threads = p.get(NUM_THREADS, v -> {
-            int n = Integer.parseInt(v);
-            if (n < 1) {
-                throw new IllegalArgumentException("must be at least 1");
-            }
-            return n;
-        });
-        Duration skew = p.get(MAX_FUTURE_SKEW, AppConfig::positiveDuration);
-        Duration shutdown = p.get(SHUTDOWN_TIMEOUT, AppConfig::positiveDuration);
-        Duration tick = p.get(DETECT_TICK, AppConfig::positiveDuration);
-        Duration idleAfter = p.get(DETECT_IDLE_AFTER, AppConfig::nonNegativeDuration);
-        Duration lateness = p.get(LATENESS, AppConfig::nonNegativeDuration);
-        Duration dedupWindow = p.get(DEDUP_WINDOW, AppConfig::positiveDuration);
-        Duration promiseInterval = p.get(PROMISE_INTERVAL, AppConfig::nonNegativeDuration);
-        Duration reportGrace = p.get(REPORTS_GRACE, v -> {
-            Duration d = parseDuration(v);
-            if (d.isNegative()) {
-                throw new IllegalArgumentException("must not be negative");
-            }
-            return d;
-        });
-        Integer versionPartitions = p.get(DETECT_VERSION_PARTITIONS, v -> {
-            int n = Integer.parseInt(v);
-            if (n < 1) {
-                throw new IllegalArgumentException("must be at least 1");
-            }
-            return n;
-        });
-        Query query = query(p, s, problems);
-        String userInfo = s.get(REGISTRY_USER_INFO).filter(v -> !v.isBlank()).orElse(null);
-        AppConfig config = new AppConfig(
-                p.nonBlank(BOOTSTRAP_SERVERS),
-                new Registry(Objects.requireNonNullElse(p.nonBlank(REGISTRY_URL), ""), Optional.ofNullable(userInfo),
-                        registrySecurity(s)),
-                p.nonBlank(APPLICATION_ID),
-                p.get(STATE_DIR, Path::of),
-                guarantee,
-                threads == null ? 0 : threads,
-                problems.isEmpty() ? topics : Map.of(),
-                skew,
-                shutdown,
-                new Detection(tick, idleAfter, versionPartitions == null ? 1 : versionPartitions, reportGrace, lateness,
-                        dedupWindow, promiseInterval),
-                query,
-                s.withPrefix(KAFKA_PREFIX),
-                s.withPrefix(STREAMS_PREFIX));
-        if (!problems.isEmpty()) {
-            throw new ConfigException(problems);
-        }
-        return config;
+        SettingReader r = new SettingReader(s);
+        Map<TopicDef, String> topics = topics(r, s);
+        String bootstrapServers = r.get(AppConfigDef.BOOTSTRAP_SERVERS);
+        Registry registry = registry(r, s);
+        String applicationId = r.get(AppConfigDef.APPLICATION_ID);
+        Path stateDir = r.get(AppConfigDef.STATE_DIR);
+        String guarantee = r.get(AppConfigDef.PROCESSING_GUARANTEE);
+        Integer threads = r.get(AppConfigDef.NUM_THREADS);
+        Duration skew = r.get(AppConfigDef.MAX_FUTURE_SKEW);
+        Duration shutdown = r.get(AppConfigDef.SHUTDOWN_TIMEOUT);
+        Detection detection = detection(r);
+        Query query = query(r);
+        r.throwIfAny();
+        return new AppConfig(bootstrapServers, registry, applicationId, stateDir, guarantee, threads, topics, skew,
+                shutdown, detection, query, r.prefixed(AppConfigDef.KAFKA), r.prefixed(AppConfigDef.STREAMS));
     }
 
-    private static Query query(Parser p, Settings s, List<String> problems) {
-        Boolean enabled = p.get(QUERY_ENABLED, v -> {
-            String b = v.trim().toLowerCase(Locale.ROOT);
-            if (!b.equals("true") && !b.equals("false")) {
-                throw new IllegalArgumentException("must be true or false");
-            }
-            return b.equals("true");
-        });
-        String bind = p.nonBlank(QUERY_BIND);
-        Integer port = p.get(QUERY_PORT, v -> {
-            int n = Integer.parseInt(v.trim());
-            if (n < 0 || n > 65535) {
-                throw new IllegalArgumentException("must be 0 (a free port) to 65535");
-            }
-            return n;
-        });
-        String advertised = s.get(QUERY_ADVERTISED).map(String::trim).orElse("");
-        List<String> hashes = new ArrayList<>();
-        for (String h : s.get(QUERY_AUTH_SHA256).orElse("").split(",")) {
-            String hash = h.trim().toLowerCase(Locale.ROOT);
-            if (hash.isEmpty()) {
-                continue;
-            }
-            if (!hash.matches("[0-9a-f]{64}")) {
-                // The value is a hash, but say nothing of it: someone may have pasted the token itself here.
-                problems.add(QUERY_AUTH_SHA256 + " (" + s.origin(QUERY_AUTH_SHA256)
-                        + "): each entry must be a SHA-256 hash in hex (64 characters), e.g. the output of"
-                        + " 'printf %s TOKEN | sha256sum'");
-                continue;
-            }
-            hashes.add(hash);
+    private static Map<TopicDef, String> topics(SettingReader r, Settings s) {
+        Map<TopicDef, String> topics = new EnumMap<>(TopicDef.class);
+        AppConfigDef.TOPICS.forEach((t, setting) -> topics.put(t, r.get(setting)));
+        Set<String> known = AppConfigDef.TOPICS.keySet().stream().map(TopicDef::key)
+                .collect(java.util.stream.Collectors.toCollection(java.util.TreeSet::new));
+        s.withPrefix(TOPIC_PREFIX).keySet().stream().filter(k -> !known.contains(k)).forEach(k -> r.problem(
+                TOPIC_PREFIX + k + " (" + r.origin(TOPIC_PREFIX + k) + "): no such topic; known: " + List.copyOf(known)));
+        if (new java.util.HashSet<>(topics.values()).size() < topics.size() && !topics.containsValue(null)) {
+            r.problem("topic.*: two logical topics share one name: " + topics);
         }
-        boolean on = enabled == null || enabled;
-        Query q = new Query(on, bind == null ? "127.0.0.1" : bind, port == null ? 0 : port, advertised, hashes, querySecurity(s));
-        if (on && bind != null && !Query.isLoopback(bind) && !q.authRequired()) {
-            problems.add(QUERY_BIND + "=" + bind + " (" + s.origin(QUERY_BIND) + "): the query API binds beyond loopback"
+        return topics;
+    }
+
+    /** The time settings, as the one record detection, event time and the reports take; null on a problem. */
+    private static Detection detection(SettingReader r) {
+        Duration lateness = r.get(AppConfigDef.LATENESS);
+        Duration idleTimeout = r.get(AppConfigDef.IDLE_TIMEOUT);
+        Duration dedupWindow = r.get(AppConfigDef.DEDUP_WINDOW);
+        Duration tick = r.get(AppConfigDef.DETECT_TICK);
+        Duration promiseInterval = r.get(AppConfigDef.PROMISE_INTERVAL);
+        Integer versionPartitions = r.get(AppConfigDef.DETECT_VERSION_PARTITIONS);
+        Duration reportGrace = r.get(AppConfigDef.REPORTS_GRACE);
+        return r.ok() ? new Detection(lateness, idleTimeout, dedupWindow, tick, promiseInterval, versionPartitions,
+                reportGrace) : null;
+    }
+
+    private static Query query(SettingReader r) {
+        Boolean enabled = r.get(AppConfigDef.QUERY_ENABLED);
+        String bind = r.get(AppConfigDef.QUERY_BIND);
+        Integer port = r.get(AppConfigDef.QUERY_PORT);
+        String advertised = r.get(AppConfigDef.QUERY_ADVERTISED);
+        List<String> hashes = r.get(AppConfigDef.QUERY_AUTH_SHA256);
+        Map<String, String> security = querySecurity(r);
+        if (enabled == null || bind == null || port == null || advertised == null || hashes == null) {
+            return null;
+        }
+        Query q = new Query(enabled, bind, port, advertised, hashes, security);
+        if (enabled && !Query.isLoopback(bind) && !q.authRequired()) {
+            r.problem(QUERY_BIND + "=" + bind + " (" + r.origin(QUERY_BIND) + "): the query API binds beyond loopback"
                     + " only with bearer auth; set " + QUERY_AUTH_CREDENTIALS + " or " + QUERY_AUTH_SHA256);
         }
         return q;
     }
 
     // ---- security settings, gathered as they are (query/ApiSecurity and the registry client type them) ----
-    private static Map<String, String> querySecurity(Settings s) {
+    private static Map<String, String> querySecurity(SettingReader r) {
         Map<String, String> out = new java.util.TreeMap<>();
-        for (String key : List.of(QUERY_AUTH_CREDENTIALS, QUERY_PEER_SECRET, QUERY_PEER_SECRET_FILE)) {
-            s.get(key).map(String::trim).filter(v -> !v.isEmpty()).ifPresent(v -> out.put(key, v));
+        for (Setting<String> setting : List.of(AppConfigDef.QUERY_AUTH_CREDENTIALS, AppConfigDef.QUERY_PEER_SECRET,
+                AppConfigDef.QUERY_PEER_SECRET_FILE)) {
+            r.optional(setting).ifPresent(v -> out.put(setting.name(), v));
         }
-        s.withPrefix(QUERY_TLS_PREFIX).forEach((k, v) -> out.put(QUERY_TLS_PREFIX + k, v.trim()));
+        r.prefixed(AppConfigDef.QUERY_TLS).forEach((k, v) -> out.put(QUERY_TLS_PREFIX + k, v.trim()));
         return out;
     }
 
-    private static Map<String, String> registrySecurity(Settings s) {
-        Map<String, String> out = new java.util.TreeMap<>();
-        s.get(REGISTRY_BEARER_TOKEN).or(() -> s.get("schema.registry." + REGISTRY_BEARER_TOKEN))
-                .filter(v -> !v.isBlank()).ifPresent(v -> out.put(REGISTRY_BEARER_TOKEN, v.trim()));
-        s.withPrefix(REGISTRY_SSL_PREFIX).forEach((k, v) -> out.put(REGISTRY_SSL_PREFIX + k, v.trim()));
-        // The registry client's negative cache of unknown schema ids (Confluent's names).
-        for (String key : List.of("missing.id.cache.ttl.sec", "missing.cache.size")) {
-            s.get(key).filter(v -> !v.isBlank()).ifPresent(v -> out.put(key, v.trim()));
+    private static Registry registry(SettingReader r, Settings s) {
+        String url = r.get(AppConfigDef.REGISTRY_URL);
+        Map<String, String> security = new java.util.TreeMap<>();
+        r.optional(AppConfigDef.REGISTRY_BEARER_TOKEN)
+                .or(() -> s.get("schema.registry." + REGISTRY_BEARER_TOKEN).filter(v -> !v.isBlank()).map(String::trim))
+                .ifPresent(v -> security.put(REGISTRY_BEARER_TOKEN, v));
+        r.prefixed(AppConfigDef.REGISTRY_SSL).forEach((k, v) -> security.put(REGISTRY_SSL_PREFIX + k, v.trim()));
+        for (Setting<Long> setting : List.of(AppConfigDef.REGISTRY_MISSING_ID_TTL_SEC,
+                AppConfigDef.REGISTRY_MISSING_CACHE_SIZE)) {
+            r.optional(setting).ifPresent(v -> security.put(setting.name(), Long.toString(v)));
         }
-        return out;
+        return new Registry(Objects.requireNonNullElse(url, ""), r.optional(AppConfigDef.REGISTRY_USER_INFO), security);
     }
 
     /** Settings for a plain Kafka client (the CLI's admin client and producers): bootstrap plus {@code kafka.*}. */
@@ -392,34 +286,6 @@ public record AppConfig(
     /** The app's own topic of facts between token processors (created by the app, see TokenPulseApp). */
     public String linksTopic() {
         return applicationId + "-token-links";
-    }
-
-    /** Accepts ISO-8601 ({@code P1D}, {@code PT30S}) or milliseconds, as the contract's policy durations do. */
-    static Duration parseDuration(String v) {
-        if (v.chars().allMatch(Character::isDigit) && !v.isEmpty()) {
-            return Duration.ofMillis(Long.parseLong(v));
-        }
-        try {
-            return Duration.parse(v.toUpperCase(Locale.ROOT));
-        } catch (DateTimeParseException e) {
-            throw new IllegalArgumentException("not a duration (use ISO-8601 like PT30S or P1D, or milliseconds)");
-        }
-    }
-
-    private static Duration nonNegativeDuration(String v) {
-        Duration d = parseDuration(v);
-        if (d.isNegative()) {
-            throw new IllegalArgumentException("must not be negative");
-        }
-        return d;
-    }
-
-    private static Duration positiveDuration(String v) {
-        Duration d = parseDuration(v);
-        if (d.isNegative() || d.isZero()) {
-            throw new IllegalArgumentException("must be positive");
-        }
-        return d;
     }
 
     /** Secrets stay out: registry credentials and any client setting that looks like one are hidden. */
@@ -442,37 +308,5 @@ public record AppConfig(
         String k = key.toLowerCase(Locale.ROOT);
         return k.contains("password") || k.contains("secret") || k.contains("jaas") || k.contains("user.info")
                 || k.contains("credential") || k.contains("keystore.key") || k.contains("token");
-    }
-
-    /** Parses one setting, recording a problem (with the value's origin) instead of throwing. */
-    private record Parser(Settings settings, List<String> problems) {
-        String nonBlank(String key) {
-            return get(key, v -> {
-                if (v.isBlank()) {
-                    throw new IllegalArgumentException("must not be blank");
-                }
-                return v;
-            });
-        }
-
-        <T> T get(String key, Function<String, T> parse) {
-            Optional<String> raw = settings.get(key);
-            if (raw.isEmpty()) {
-                problems.add(key + ": missing");
-                return null;
-            }
-            try {
-                return parse.apply(raw.get());
-            } catch (NumberFormatException e) {
-                problems.add(key + "=" + raw.get() + " (" + settings.origin(key) + "): not a whole number");
-            } catch (IllegalArgumentException e) {
-                problems.add(key + "=" + shown(key, raw.get()) + " (" + settings.origin(key) + "): " + e.getMessage());
-            }
-            return null;
-        }
-
-        private static String shown(String key, String value) {
-            return isSecret(key) ? "(hidden)" : value;
-        }
     }
 }

@@ -1,9 +1,9 @@
 package io.tokenpulse.app.detect;
 
+import io.tokenpulse.app.config.Detection;
 import io.tokenpulse.app.time.InputEnds;
 import io.tokenpulse.app.time.Progress;
 import io.tokenpulse.app.time.Promises;
-import io.tokenpulse.app.time.TimeSettings;
 import io.tokenpulse.app.time.TimeSources;
 import io.tokenpulse.avro.DeploymentType;
 import io.tokenpulse.avro.ServiceDeploymentEvent;
@@ -25,7 +25,7 @@ import org.apache.kafka.streams.processor.api.Record;
  */
 public final class DeploymentClock implements Processor<String, ServiceDeploymentEvent, String, VersionInput> {
     static final String SOURCE = "deployments";
-    private final TimeSettings settings;
+    private final Detection settings;
     private final InputEnds ends;
     private final String topic;
     private ProcessorContext<String, VersionInput> context;
@@ -33,7 +33,7 @@ public final class DeploymentClock implements Processor<String, ServiceDeploymen
     private Promises promises;
     private String self;
 
-    public DeploymentClock(TimeSettings settings, InputEnds ends, String topic) {
+    public DeploymentClock(Detection settings, InputEnds ends, String topic) {
         this.settings = settings;
         this.ends = ends;
         this.topic = topic;

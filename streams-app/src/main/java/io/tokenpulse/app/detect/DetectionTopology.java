@@ -1,12 +1,12 @@
 package io.tokenpulse.app.detect;
 
+import io.tokenpulse.app.config.Detection;
 import io.tokenpulse.app.config.Topics;
 import io.tokenpulse.app.ingest.IngestTopology;
 import io.tokenpulse.app.metrics.ReportTopology;
 import io.tokenpulse.app.time.Broadcast;
 import io.tokenpulse.app.time.InputEnds;
 import io.tokenpulse.app.time.LateRecords;
-import io.tokenpulse.app.time.TimeSettings;
 import io.tokenpulse.app.time.TimeSources;
 import io.tokenpulse.avro.IncidentTimeline;
 import io.tokenpulse.avro.state.LinkKind;
@@ -67,8 +67,7 @@ public final class DetectionTopology {
     }
 
     /** Everything the detection topology needs besides the builder and the validated inputs. */
-    public record Settings(TimeSettings time, TimeSources sources, int versionPartitions, Clock clock,
-                           Duration reportGrace, LateRecords late, InputEnds ends) {
+    public record Settings(Detection detection, TimeSources sources, Clock clock, LateRecords late, InputEnds ends) {
     }
 
     public static void addTo(StreamsBuilder builder, IngestTopology.Inputs inputs, Topics topics, Settings s) {
@@ -93,7 +92,7 @@ public final class DetectionTopology {
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PROGRESS_STORE),
                 Serdes.String(), Serdes.Long()));
         builder.addStateStore(Stores.windowStoreBuilder(Stores.persistentWindowStore(EVENT_ID_STORE,
-                s.time().dedupWindow(), Duration.ofMillis(1), false), Serdes.String(), Serdes.Long()));
+                s.detection().dedupWindow(), Duration.ofMillis(1), false), Serdes.String(), Serdes.Long()));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(RELAY_STORE),
                 Serdes.String(), Serdes.String()));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(POLICY_TIMELINE_STORE),
@@ -108,7 +107,7 @@ public final class DetectionTopology {
                 Serdes.String(), Serdes.Long()));
 
         // Policies reach every token task through the links topic, in the stream like any input (see PolicyTimeline).
-        inputs.policies().process(() -> new PolicyClock(s.time(), s.ends(), topics.policies().name()), Named.as(POLICY_CLOCK), POLICY_PROGRESS_STORE)
+        inputs.policies().process(() -> new PolicyClock(s.detection(), s.ends(), topics.policies().name()), Named.as(POLICY_CLOCK), POLICY_PROGRESS_STORE)
                 .to(topics.links().name(), topics.links().produced("policy-links-sink").withStreamPartitioner(linkPartitions));
 
         // Links carry their event time in the value: the topic uses LogAppendTime like every TokenPulse topic.
@@ -122,7 +121,7 @@ public final class DetectionTopology {
                         Named.as("lifecycle-and-usage"))
                 .merge(links.<TokenInput>mapValues(TokenInput.Link::new, Named.as("link-as-input")), Named.as("token-inputs"));
 
-        KStream<String, TokenOutput> out = tokenInputs.process(() -> new TokenProcessor(s.time(), s.sources(), s.clock(), s.late(),
+        KStream<String, TokenOutput> out = tokenInputs.process(() -> new TokenProcessor(s.detection(), s.sources(), s.clock(), s.late(),
                         s.ends(), topics.lifecycle().name(), topics.usage().name()),
                 Named.as(TOKEN_PROCESSOR), TOKEN_STORE, DUE_STORE, TENANT_INDEX_STORE, HELD_STORE, PROGRESS_STORE,
                 EVENT_ID_STORE, RELAY_STORE, POLICY_TIMELINE_STORE);
@@ -142,7 +141,7 @@ public final class DetectionTopology {
                         .mapValues(v -> ((TokenOutput.Incident) v).timeline(), Named.as("incident-values")), "incidents"))
                 .branch((k, v) -> v instanceof TokenOutput.Fact, Branched.withConsumer(f -> facts[0] = f
                         .mapValues(v -> ((TokenOutput.Fact) v).fact(), Named.as("fact-values")), "facts"));
-        ReportTopology.addTo(builder, facts[0], incidents[0], topics, s.reportGrace(), s.sources());
+        ReportTopology.addTo(builder, facts[0], incidents[0], topics, s.detection(), s.sources());
     }
 
     /** How the token store holds a token's state (the bench measures state size with it). */
@@ -166,15 +165,15 @@ public final class DetectionTopology {
                 .mapValues(v -> ((TokenOutput.Binding) v).binding(), Named.as("binding-values"))
                 .repartition(Repartitioned.<String, VersionInput>as(BINDINGS_REPARTITION)
                         .withKeySerde(topics.keySerde()).withValueSerde(serde).withStreamPartitioner(partitioner)
-                        .withNumberOfPartitions(s.versionPartitions()));
+                        .withNumberOfPartitions(s.detection().versionPartitions()));
         KStream<String, VersionInput> deployments = inputs.deployments()
                 .filter((k, d) -> d != null, Named.as("deployments-not-tombstones"))
-                .process(() -> new DeploymentClock(s.time(), s.ends(), topics.deployments().name()), Named.as(DEPLOYMENT_CLOCK), DEPLOY_PROGRESS_STORE)
+                .process(() -> new DeploymentClock(s.detection(), s.ends(), topics.deployments().name()), Named.as(DEPLOYMENT_CLOCK), DEPLOY_PROGRESS_STORE)
                 .repartition(Repartitioned.<String, VersionInput>as(DEPLOYMENTS_REPARTITION)
                         .withKeySerde(topics.keySerde()).withValueSerde(serde).withStreamPartitioner(partitioner)
-                        .withNumberOfPartitions(s.versionPartitions()));
+                        .withNumberOfPartitions(s.detection().versionPartitions()));
         bindings.merge(deployments, Named.as("version-inputs"))
-                .process(() -> new VersionProcessor(s.time(), s.sources()), Named.as(VERSION_PROCESSOR), VERSION_STORE,
+                .process(() -> new VersionProcessor(s.detection(), s.sources()), Named.as(VERSION_PROCESSOR), VERSION_STORE,
                         VERSION_PROGRESS_STORE)
                 .to(topics.links().name(), toLinks.withName("version-links-sink"));
     }

@@ -1,9 +1,9 @@
 package io.tokenpulse.app.detect;
 
+import io.tokenpulse.app.config.Detection;
 import io.tokenpulse.app.time.InputEnds;
 import io.tokenpulse.app.time.Progress;
 import io.tokenpulse.app.time.Promises;
-import io.tokenpulse.app.time.TimeSettings;
 import io.tokenpulse.app.time.TimeSources;
 import io.tokenpulse.avro.TokenPolicy;
 import io.tokenpulse.avro.state.LinkKind;
@@ -27,7 +27,7 @@ import org.apache.kafka.streams.processor.api.Record;
  */
 public final class PolicyClock implements Processor<String, TokenPolicy, String, TokenLink> {
     static final String SOURCE = "policies";
-    private final TimeSettings settings;
+    private final Detection settings;
     private final InputEnds ends;
     private final String topic;
     private ProcessorContext<String, TokenLink> context;
@@ -35,7 +35,7 @@ public final class PolicyClock implements Processor<String, TokenPolicy, String,
     private Promises promises;
     private String self;
 
-    public PolicyClock(TimeSettings settings, InputEnds ends, String topic) {
+    public PolicyClock(Detection settings, InputEnds ends, String topic) {
         this.settings = settings;
         this.ends = ends;
         this.topic = topic;

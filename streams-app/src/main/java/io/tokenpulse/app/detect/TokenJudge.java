@@ -1,32 +1,22 @@
 package io.tokenpulse.app.detect;
 
-import io.tokenpulse.app.metrics.IncidentTimelines;
 import io.tokenpulse.app.metrics.MetricFacts;
-import io.tokenpulse.app.metrics.PostureFlags;
 import io.tokenpulse.app.state.TokenStates;
 import io.tokenpulse.avro.AlertType;
-import io.tokenpulse.avro.IncidentTimeline;
 import io.tokenpulse.avro.LifecycleType;
-import io.tokenpulse.avro.TokenAlert;
 import io.tokenpulse.avro.TokenLifecycleEvent;
 import io.tokenpulse.avro.TokenUsageEvent;
 import io.tokenpulse.avro.UsageOutcome;
 import io.tokenpulse.avro.state.FactKind;
-import io.tokenpulse.avro.state.LinkKind;
-import io.tokenpulse.avro.state.MetricFact;
 import io.tokenpulse.avro.state.TokenActivity;
 import io.tokenpulse.avro.state.TokenLink;
 import io.tokenpulse.avro.state.TokenState;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.EnumSet;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
-import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Consumer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -39,32 +29,24 @@ import org.slf4j.LoggerFactory;
 /**
  * Judges one task's tokens, one record or deadline at a time, always in event-time order (the token processor
  * releases records to it only once the watermark has passed them, and fires deadlines in between): lifecycle, uses,
- * links from other tasks, episodes of the state conditions, incidents and the facts the reports count.
+ * links from other tasks, and the deadlines at which a token's state conditions change. What it says about a token
+ * (episodes of the state conditions, event alerts, incidents, the facts the reports count) is written by
+ * {@link Episodes}; what it remembers of a token's activity besides its lifecycle goes through {@link Activity}.
  *
  * <p>Nothing here looks at the wall clock or at how records arrived, so the same records give the same outputs.
  */
 final class TokenJudge {
     private static final Logger LOG = LoggerFactory.getLogger(TokenJudge.class);
-    private static final Set<AlertType> SIGNALS = EnumSet.of(AlertType.NEW_SOURCE, AlertType.USAGE_SPIKE,
-            AlertType.SCOPE_PROBING, AlertType.PRINCIPAL_MISMATCH, AlertType.VERSION_MISMATCH);
-    private static final int MAX_SIGNALS = 64;
     private static final int MAX_DUE_PER_PASS = 10_000;
-    private static final int MAX_VERSIONS = 16;
-    private static final int INCIDENT_COUNTED = 1;
-    private static final int DETECT_COUNTED = 2;
-    private static final int REVOKE_COUNTED = 4;
-    private static final int REPLACE_COUNTED = 8;
     private static final char TENANT_SEPARATOR = '\u0000';
 
     private final KeyValueStore<String, TokenState> tokens;
     private final DueIndex due;
     private final KeyValueStore<String, String> tenantIndex;
     private final PolicyTimeline policies;
-    private final AlertFactory alerts;
-    private final Consumer<Record<String, TokenOutput>> out;
+    private final Episodes episodes;
     /** Every deadline at or before this has fired (kept in the due index's own order; see fireDue). */
     private long firedUpTo;
-    private boolean judgingLate;
 
     TokenJudge(KeyValueStore<String, TokenState> tokens, KeyValueStore<Bytes, byte[]> dueStore,
                KeyValueStore<String, String> tenantIndex, PolicyTimeline policies, Clock clock,
@@ -73,8 +55,7 @@ final class TokenJudge {
         this.due = new DueIndex(dueStore);
         this.tenantIndex = tenantIndex;
         this.policies = policies;
-        this.alerts = new AlertFactory(clock);
-        this.out = out;
+        this.episodes = new Episodes(new AlertFactory(clock), out);
         this.firedUpTo = firedUpTo;
     }
 
@@ -136,9 +117,9 @@ final class TokenJudge {
             judgeUnknown(t, p, at);
         }
         if (t.known() && t.endAt() != Token.NONE && at >= t.endAt()) {
-            bind(t, at);
+            Activity.bind(t, at);
         }
-        evaluate(t, p, at);
+        episodes.evaluate(t, p, at);
     }
 
     // ---- lifecycle ----------------------------------------------------------------------------
@@ -157,7 +138,7 @@ final class TokenJudge {
         a.setKnownAt(a.getKnownAt() == null ? at : Math.min(a.getKnownAt(), at));
         a.setPendingUnknownFirstAt(null);
         a.setPendingUnknownUses(0L);
-        trackGrants(a, scopesBefore, next.getScopes(), at, e.getType());
+        Activity.trackGrants(a, scopesBefore, next.getScopes(), at, e.getType());
 
         if (e.getType() == LifecycleType.SCOPES_CHANGED) {
             boolean hadGrant = stored != null && stored.getScopesGrantedAt() != null;
@@ -165,26 +146,11 @@ final class TokenJudge {
                     t.state().getPrincipal(), "its previous grant");
         }
         if (e.getType() == LifecycleType.COMPROMISED) {
-            updateDetection(t);
+            Activity.updateDetection(t);
         }
-        bind(t, at);
-        evaluate(t, p, Math.max(at, evaluatedAt(t)));
+        Activity.bind(t, at);
+        episodes.evaluate(t, p, Math.max(at, Activity.evaluatedAt(t)));
         save(t, at);
-    }
-
-    private static void trackGrants(TokenActivity a, List<String> before, List<String> after, long at, LifecycleType type) {
-        if (type != LifecycleType.ISSUED && type != LifecycleType.ROTATED && type != LifecycleType.SCOPES_CHANGED) {
-            return;
-        }
-        Map<String, Long> granted = a.getScopeGrantedAt();
-        Set<String> now = new HashSet<>(after);
-        granted.keySet().removeIf(s -> !now.contains(s));
-        for (String scope : after) {
-            Long g = granted.get(scope);
-            if (g == null || (!before.contains(scope) && at < g)) {
-                granted.put(scope, before.contains(scope) && g != null ? g : at);
-            }
-        }
     }
 
     /**
@@ -208,9 +174,9 @@ final class TokenJudge {
                 "Token " + tokenId + " was granted " + String.join(", ", added) + " beyond " + comparedWith,
                 ev, List.copyOf(new TreeSet<>(previous)));
         if (about.id().equals(tokenId)) {
-            raiseEvent(about, p, f);
+            episodes.raiseEvent(about, p, f);
         } else {
-            emit(f); // raised on the replacing token from the replaced one's partition: one alert per rotation
+            episodes.emit(f); // raised on the replacing token from the replaced one's partition: one alert per rotation
         }
     }
 
@@ -218,7 +184,7 @@ final class TokenJudge {
 
     private void onUsage(String tokenId, TokenState stored, TokenUsageEvent u) {
         long at = u.getOccurredAt().toEpochMilli();
-        TokenState state = stored != null ? stored : unknownToken(tokenId, u);
+        TokenState state = stored != null ? stored : Activity.unknownToken(tokenId, u);
         Token t = new Token(state);
         indexIfNew(stored, t);
         TokenActivity a = t.activity();
@@ -231,27 +197,17 @@ final class TokenJudge {
         }
         long attemptsBefore = a.getAttemptsAfterRevocation();
         for (Finding f : UsageDetectors.onUse(t, p, u)) {
-            raiseEvent(t, p, f);
+            episodes.raiseEvent(t, p, f);
         }
         String owner = t.state().getOwner();
         if (a.getAttemptsAfterRevocation() > attemptsBefore) {
-            fact(MetricFacts.of(FactKind.RESIDUAL_EXPOSURE, t.tenant(), owner, at, a.getAttemptsAfterRevocation() - attemptsBefore));
+            episodes.fact(MetricFacts.of(FactKind.RESIDUAL_EXPOSURE, t.tenant(), owner, at, a.getAttemptsAfterRevocation() - attemptsBefore));
         }
         if (u.getOutcome() == UsageOutcome.DENIED_EXPIRED) {
-            fact(MetricFacts.of(FactKind.EXPIRY_BREAKAGE, t.tenant(), owner, at, Math.max(1, u.getCount())));
+            episodes.fact(MetricFacts.of(FactKind.EXPIRY_BREAKAGE, t.tenant(), owner, at, Math.max(1, u.getCount())));
         }
-        evaluate(t, p, Math.max(at, evaluatedAt(t)));
+        episodes.evaluate(t, p, Math.max(at, Activity.evaluatedAt(t)));
         save(t, at);
-    }
-
-    private static TokenState unknownToken(String tokenId, TokenUsageEvent u) {
-        return TokenState.newBuilder()
-                .setTokenId(tokenId)
-                .setTenant(u.getTenant())
-                .setFirstEventAt(u.getOccurredAt())
-                .setLastEventAt(u.getOccurredAt())
-                .setActivity(TokenActivity.newBuilder().build())
-                .build();
     }
 
     private void judgeUnknown(Token t, Policy p, long at) {
@@ -269,7 +225,7 @@ final class TokenJudge {
         ev.put("firstUseAt", StateConditions.iso(firstUse));
         ev.put("uses", Long.toString(uses));
         ev.put("unknownGrace", p.unknownGrace().toString());
-        raiseEvent(t, p, new Finding(AlertType.UNKNOWN_TOKEN_USED, t.tenant(), t.id(), null, null, at,
+        episodes.raiseEvent(t, p, new Finding(AlertType.UNKNOWN_TOKEN_USED, t.tenant(), t.id(), null, null, at,
                 Long.toString(firstUse), "Token " + t.id() + " was used " + uses + " time(s) but no lifecycle event names it",
                 ev, List.of()));
     }
@@ -301,186 +257,13 @@ final class TokenJudge {
                     a.setReplacementFirstUsedAt(at);
                 }
             }
-            case VERSION_RETIRED, VERSION_DEPLOYED -> versionNews(a, link);
+            case VERSION_RETIRED, VERSION_DEPLOYED -> Activity.versionNews(a, link);
             default -> {
                 return; // promises and policies never reach the judge
             }
         }
-        evaluate(t, p, Math.max(at, evaluatedAt(t)));
+        episodes.evaluate(t, p, Math.max(at, Activity.evaluatedAt(t)));
         save(t, at);
-    }
-
-    /**
-     * A deployment event of a version this token is (or was) bound to. The version processor may tell a token of one
-     * late (the binding or the deployment reached it later), so the latest deployment event by its own time wins, not
-     * the latest told; a retirement and a deployment at the same millisecond count as retired.
-     */
-    private static void versionNews(TokenActivity a, TokenLink link) {
-        String key = link.getVersionKey();
-        if (key == null) {
-            return;
-        }
-        long happened = link.getOrigAt() == null ? link.getAt() : link.getOrigAt();
-        boolean retired = link.getKind() == LinkKind.VERSION_RETIRED;
-        Long latest = a.getVersionEventAt().get(key);
-        if (latest != null && (happened < latest || (happened == latest && !retired))) {
-            return;
-        }
-        if (latest == null && a.getVersionEventAt().size() >= MAX_VERSIONS) {
-            return; // bounded: a token bound to this many versions is a data error, and the first ones are kept
-        }
-        a.getVersionEventAt().put(key, happened);
-        if (retired) {
-            a.getVersionRetiredSince().merge(key, link.getAt(), Math::min);
-        } else {
-            a.getVersionRetiredSince().remove(key);
-        }
-        a.setRetiredVersionAt(Objects.equals(key, a.getBoundVersionKey()) ? a.getVersionRetiredSince().get(key)
-                : a.getRetiredVersionAt());
-    }
-
-    // ---- episodes and output --------------------------------------------------------------------
-
-    /** Opens episodes for state conditions that started holding, closes those that stopped. */
-    private void evaluate(Token t, Policy p, long now) {
-        if (!t.known()) {
-            return;
-        }
-        Map<AlertType, Finding> holding = StateConditions.holding(t, p, now);
-        Map<String, Long> open = t.activity().getOpenConditions();
-        for (AlertType type : StateConditions.TYPES) {
-            Finding f = holding.get(type);
-            if (f == null) {
-                open.remove(type.name());
-            } else if (!open.containsKey(type.name())) {
-                open.put(type.name(), now);
-                emit(f);
-                noteSignal(t, f);
-            }
-        }
-        t.activity().setEvaluatedAt(Math.max(now, evaluatedAt(t)));
-        posture(t, p, now);
-    }
-
-    /** Sends the reports a change of the token's posture flags, and its lifespan once it ended. */
-    private void posture(Token t, Policy p, long now) {
-        TokenActivity a = t.activity();
-        int flags = PostureFlags.of(t, p, now, a.getOpenConditions());
-        String owner = t.state().getOwner();
-        if (flags != a.getPostureFlags() || (flags != 0 && !java.util.Objects.equals(owner, a.getPostureOwner()))) {
-            fact(MetricFacts.gauges(t.tenant(), owner, flags, a.getPostureOwner(), a.getPostureFlags(), now));
-            a.setPostureFlags(flags);
-            a.setPostureOwner(owner);
-        }
-        long end = t.endAt();
-        if (!a.getLifespanCounted() && t.issuedAt() != Token.NONE && end != Token.NONE && now >= end) {
-            a.setLifespanCounted(true);
-            fact(MetricFacts.of(FactKind.LIFESPAN, t.tenant(), owner, end, Math.max(0, end - t.issuedAt())));
-        }
-    }
-
-    /**
-     * Writes the incident timeline when it changed, and sends the reports each of its figures once, at the event
-     * time it became known ({@code at}): the incident and its time to detect when reported, time to revoke at
-     * revocation, time to replace at the replacement's first allowed use.
-     */
-    private void incident(Token t, long at) {
-        IncidentTimeline timeline = IncidentTimelines.of(t);
-        if (timeline == null) {
-            return;
-        }
-        TokenActivity a = t.activity();
-        long digest = IncidentTimelines.digest(timeline);
-        if (a.getIncidentDigest() == null || a.getIncidentDigest() != digest) {
-            a.setIncidentDigest(digest);
-            out.accept(new Record<>(t.id(), new TokenOutput.Incident(timeline), at));
-        }
-        String owner = t.state().getOwner();
-        int counted = a.getIncidentFacts();
-        if ((counted & INCIDENT_COUNTED) == 0) {
-            counted |= INCIDENT_COUNTED;
-            fact(MetricFacts.of(FactKind.INCIDENT, t.tenant(), owner, at, 1));
-        }
-        if ((counted & DETECT_COUNTED) == 0 && timeline.getTimeToDetectMs() != null) {
-            counted |= DETECT_COUNTED;
-            fact(MetricFacts.of(FactKind.TIME_TO_DETECT, t.tenant(), owner, at, timeline.getTimeToDetectMs()));
-        }
-        if ((counted & REVOKE_COUNTED) == 0 && timeline.getTimeToRevokeMs() != null) {
-            counted |= REVOKE_COUNTED;
-            fact(MetricFacts.of(FactKind.TIME_TO_REVOKE, t.tenant(), owner, at, timeline.getTimeToRevokeMs()));
-        }
-        if ((counted & REPLACE_COUNTED) == 0 && timeline.getTimeToReplaceMs() != null) {
-            counted |= REPLACE_COUNTED;
-            fact(MetricFacts.of(FactKind.TIME_TO_REPLACE, t.tenant(), owner, at, timeline.getTimeToReplaceMs()));
-        }
-        a.setIncidentFacts(counted);
-    }
-
-    /** Event conditions: the first occurrence alerts; later ones within the cooldown fold into the next alert. */
-    private void raiseEvent(Token t, Policy p, Finding f) {
-        String type = f.type().name();
-        TokenActivity a = t.activity();
-        Long last = a.getLastAlertAt().get(type);
-        if (last != null && f.eventTime() < last + p.alertCooldown().toMillis()) {
-            a.getFoldedSince().merge(type, 1L, Long::sum);
-            return;
-        }
-        Long folded = a.getFoldedSince().remove(type);
-        Map<String, String> ev = new LinkedHashMap<>(f.evidence());
-        if (folded != null && folded > 0) {
-            ev.put("foldedSincePreviousAlert", Long.toString(folded));
-        }
-        a.getLastAlertAt().put(type, f.eventTime());
-        Finding withFolds = new Finding(f.type(), f.tenant(), f.tokenId(), f.owner(), f.principal(), f.eventTime(),
-                f.discriminator(), f.summary(), ev, f.suggestedScopes());
-        emit(withFolds);
-        noteSignal(t, withFolds);
-    }
-
-    private void noteSignal(Token t, Finding f) {
-        if (!SIGNALS.contains(f.type())) {
-            return;
-        }
-        List<Long> signals = t.activity().getSignalTimes();
-        signals.add(f.eventTime());
-        if (signals.size() > MAX_SIGNALS) {
-            signals.remove(0);
-        }
-        if (t.compromised()) {
-            updateDetection(t);
-        }
-    }
-
-    /** detectedAt: the earliest of the COMPROMISED report and the first signal at or after exposure (or issue). */
-    private static void updateDetection(Token t) {
-        long reported = Token.ms(t.state().getCompromisedAt());
-        long from = t.state().getExposedAt() != null ? t.state().getExposedAt().toEpochMilli() : t.issuedAt();
-        long detected = reported;
-        for (long s : t.activity().getSignalTimes()) {
-            if ((from == Token.NONE || s >= from) && s < detected) {
-                detected = s;
-            }
-        }
-        t.activity().setDetectedAt(detected);
-    }
-
-    private void emit(Finding f) {
-        TokenAlert alert = alerts.alert(f);
-        LOG.debug("alert {} {} on {} at {}", alert.getType(), alert.getAlertId(), alert.getTokenId(), alert.getEventTime());
-        out.accept(new Record<>(f.tokenId(), new TokenOutput.Alert(alert, alerts.action(alert)), f.eventTime()));
-        fact(MetricFacts.alert(f.tenant(), f.owner(), f.type().name(), f.eventTime()));
-    }
-
-    /** Which version this token is bound to while it is active (the version processor learns it from the relay). */
-    private static void bind(Token t, long at) {
-        TokenActivity a = t.activity();
-        String principal = t.state().getPrincipal();
-        String version = t.state().getServiceVersion();
-        String key = principal == null || version == null || !t.activeAt(at) ? null : versionKey(t.tenant(), principal, version);
-        if (!Objects.equals(key, a.getBoundVersionKey())) {
-            a.setBoundVersionKey(key);
-            a.setRetiredVersionAt(key == null ? null : a.getVersionRetiredSince().get(key));
-        }
     }
 
     /** The deployments topic's key: tenant/service@version (compacted by service and version). */
@@ -502,8 +285,8 @@ final class TokenJudge {
             TokenState stored = tokens.get(id);
             if (stored != null) {
                 Token t = new Token(stored);
-                long at = Math.max(now, evaluatedAt(t));
-                evaluate(t, policy(tenant, at), at);
+                long at = Math.max(now, Activity.evaluatedAt(t));
+                episodes.evaluate(t, policy(tenant, at), at);
                 save(t, at);
             }
         }
@@ -517,7 +300,7 @@ final class TokenJudge {
     }
 
     private void save(Token t, long at) {
-        long evaluated = evaluatedAt(t);
+        long evaluated = Activity.evaluatedAt(t);
         long from = Math.max(evaluated, at);
         Policy p = policy(t.tenant(), from);
         long next = t.known() ? StateConditions.nextChange(t, p, from) : Token.NONE;
@@ -541,22 +324,12 @@ final class TokenJudge {
             due.put(next, t.id());
             a.setScheduledDue(next);
         }
-        incident(t, at);
+        episodes.incident(t, at);
         tokens.put(t.id(), t.state());
-    }
-
-    private static long evaluatedAt(Token t) {
-        Long e = t.activity().getEvaluatedAt();
-        return e == null ? Long.MIN_VALUE : e;
     }
 
     /** Facts of a record judged late are marked so: the report counts the record once (see MetricFacts#late). */
     void judgingLate(boolean late) {
-        this.judgingLate = late;
-    }
-
-    private void fact(MetricFact f) {
-        f.setLate(judgingLate);
-        out.accept(new Record<>(f.getTenant(), new TokenOutput.Fact(f), f.getAt()));
+        episodes.judgingLate(late);
     }
 }

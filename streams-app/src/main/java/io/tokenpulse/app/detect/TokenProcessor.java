@@ -1,5 +1,6 @@
 package io.tokenpulse.app.detect;
 
+import io.tokenpulse.app.config.Detection;
 import io.tokenpulse.app.metrics.MetricFacts;
 import io.tokenpulse.app.time.EventIds;
 import io.tokenpulse.app.time.InputEnds;
@@ -7,7 +8,6 @@ import io.tokenpulse.app.time.LateRecords;
 import io.tokenpulse.app.time.Progress;
 import io.tokenpulse.app.time.Promises;
 import io.tokenpulse.app.time.ReorderBuffer;
-import io.tokenpulse.app.time.TimeSettings;
 import io.tokenpulse.app.time.TimeSources;
 import io.tokenpulse.avro.TokenPolicy;
 import io.tokenpulse.avro.state.LinkKind;
@@ -58,7 +58,7 @@ public final class TokenProcessor implements Processor<String, TokenInput, Strin
     private static final Duration CATCH_UP = Duration.ofMillis(1);
     private static final String JUDGED = "judged";
 
-    private final TimeSettings settings;
+    private final Detection settings;
     private final TimeSources sources;
     private final Clock clock;
     private final LateRecords late;
@@ -80,7 +80,7 @@ public final class TokenProcessor implements Processor<String, TokenInput, Strin
     private long reportedUpTo = Long.MIN_VALUE;
     private Cancellable catchingUp;
 
-    public TokenProcessor(TimeSettings settings, TimeSources sources, Clock clock, LateRecords late, InputEnds ends,
+    public TokenProcessor(Detection settings, TimeSources sources, Clock clock, LateRecords late, InputEnds ends,
                           String lifecycleTopic, String usageTopic) {
         this.settings = settings;
         this.ends = ends;

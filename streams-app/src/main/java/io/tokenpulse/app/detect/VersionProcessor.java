@@ -1,8 +1,8 @@
 package io.tokenpulse.app.detect;
 
+import io.tokenpulse.app.config.Detection;
 import io.tokenpulse.app.time.Progress;
 import io.tokenpulse.app.time.Promises;
-import io.tokenpulse.app.time.TimeSettings;
 import io.tokenpulse.app.time.TimeSources;
 import io.tokenpulse.avro.state.LinkKind;
 import io.tokenpulse.avro.state.TokenLink;
@@ -33,7 +33,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
  */
 public final class VersionProcessor implements Processor<String, VersionInput, String, TokenLink> {
     private static final StringSerializer KEYS = new StringSerializer();
-    private final TimeSettings settings;
+    private final Detection settings;
     private final TimeSources sources;
     private ProcessorContext<String, TokenLink> context;
     private KeyValueStore<String, String> store;
@@ -41,7 +41,7 @@ public final class VersionProcessor implements Processor<String, VersionInput, S
     private Promises promises;
     private String self;
 
-    public VersionProcessor(TimeSettings settings, TimeSources sources) {
+    public VersionProcessor(Detection settings, TimeSources sources) {
         this.settings = settings;
         this.sources = sources;
     }

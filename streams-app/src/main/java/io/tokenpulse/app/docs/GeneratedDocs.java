@@ -17,7 +17,7 @@ import java.util.function.Supplier;
 
 /**
  * The parts of the docs that the code can write, so they cannot drift from it: the settings table of
- * docs/SETTINGS.md (from {@link AppConfig#defaults()} and {@link SettingDocs}) and the alert catalogue of
+ * docs/SETTINGS.md (from the definitions of {@code AppConfigDef}, through {@link SettingDocs}) and the alert catalogue of
  * docs/CONTRACT.md (from {@link AlertType}, {@link AlertFactory} and {@link AlertDocs}). Each lives between a
  * {@code <!-- generated:NAME:begin ... -->} and a {@code <!-- generated:NAME:end -->} line; the text around them is
  * written by hand.

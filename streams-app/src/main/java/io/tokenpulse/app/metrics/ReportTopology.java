@@ -1,5 +1,6 @@
 package io.tokenpulse.app.metrics;
 
+import io.tokenpulse.app.config.Detection;
 import io.tokenpulse.app.config.Topics;
 import io.tokenpulse.avro.IncidentTimeline;
 import io.tokenpulse.avro.PostureReport;
@@ -8,7 +9,6 @@ import io.tokenpulse.avro.state.MetricFact;
 import io.tokenpulse.avro.state.ReportCursor;
 import io.tokenpulse.avro.state.ReportWindow;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -47,7 +47,7 @@ public final class ReportTopology {
     }
 
     public static void addTo(StreamsBuilder builder, KStream<String, MetricFact> facts,
-                             KStream<String, IncidentTimeline> incidents, Topics topics, Duration grace,
+                             KStream<String, IncidentTimeline> incidents, Topics topics, Detection detection,
                              io.tokenpulse.app.time.TimeSources sources) {
         incidents.to(topics.incidents().name(), topics.incidents().produced("incidents-sink"));
 
@@ -62,7 +62,7 @@ public final class ReportTopology {
         facts.repartition(Repartitioned.<String, MetricFact>as(FACTS_REPARTITION)
                         .withKeySerde(topics.keySerde()).withValueSerde(topics.storeSerde(MetricFact.class))
                         .withStreamPartitioner(new FactPartitioner()))
-                .process(() -> new ReportProcessor(grace, sources), Named.as(REPORT_PROCESSOR), CURSOR_STORE, WINDOW_STORE, CLOCK_STORE,
+                .process(() -> new ReportProcessor(detection.reportGrace(), sources), Named.as(REPORT_PROCESSOR), CURSOR_STORE, WINDOW_STORE, CLOCK_STORE,
                         LATEST_STORE)
                 .to(topics.reports().name(), topics.reports().produced("reports-sink"));
     }

@@ -1,5 +1,6 @@
 package io.tokenpulse.app.time;
 
+import io.tokenpulse.app.config.Detection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -61,7 +62,7 @@ public final class Progress {
      * @param producers  the tasks whose promises this task waits for
      * @param store      where progress survives a restart; null keeps it in memory only
      */
-    public Progress(List<String> ownSources, Set<String> producers, TimeSettings settings,
+    public Progress(List<String> ownSources, Set<String> producers, Detection settings,
                     KeyValueStore<String, Long> store, long wallNow) {
         this(ownSources, producers, settings, store, Ends.ALWAYS, wallNow);
     }
@@ -69,7 +70,7 @@ public final class Progress {
     /**
      * @param ends whether an own source was known to be read to its end and silent (see {@link InputEnds})
      */
-    public Progress(List<String> ownSources, Set<String> producers, TimeSettings settings,
+    public Progress(List<String> ownSources, Set<String> producers, Detection settings,
                     KeyValueStore<String, Long> store, Ends ends, long wallNow) {
         this.ends = ends;
         this.ownSources = List.copyOf(ownSources);

@@ -1,8 +1,10 @@
 package io.tokenpulse.app.time;
 
+import io.tokenpulse.app.config.Detection;
+
 /**
  * When a task sends its time promise: whenever it moved (or its idleness changed), at most once per
- * {@code promiseEvery} of wall-clock time while busy, and at every tick even if nothing changed, so a receiver that
+ * {@code promiseInterval} of wall-clock time while busy, and at every tick even if nothing changed, so a receiver that
  * just started hears from every source within one tick.
  */
 public final class Promises {
@@ -11,8 +13,8 @@ public final class Promises {
     private boolean sentIdle;
     private long sentWall = Long.MIN_VALUE;
 
-    public Promises(TimeSettings settings) {
-        this.everyMs = settings.promiseEvery().toMillis();
+    public Promises(Detection settings) {
+        this.everyMs = settings.promiseInterval().toMillis();
     }
 
     /** Whether to send {@code at}/{@code idle} now; {@code heartbeat} at ticks. Records the send when true. */

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.tokenpulse.app.config.Detection;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -14,8 +15,8 @@ import org.junit.jupiter.api.Test;
 /** The watermark of one task over its own partitions and the promises of the tasks it waits for. */
 class ProgressTest {
     private static final long MIN = Long.MIN_VALUE;
-    private static final TimeSettings SETTINGS = new TimeSettings(Duration.ofSeconds(10), Duration.ofSeconds(30),
-            Duration.ofDays(7), Duration.ofSeconds(1), Duration.ZERO);
+    private static final Detection SETTINGS = new Detection(Duration.ofSeconds(10), Duration.ofSeconds(30),
+            Duration.ofDays(7), Duration.ofSeconds(1), Duration.ZERO, 1, Duration.ZERO);
 
     @Test
     void theWatermarkIsTheSlowestSourceLessTheLatenessAndNeverGoesBack() {
@@ -56,7 +57,8 @@ class ProgressTest {
 
     @Test
     void withNoIdleTimeoutEverythingIsIdleAndTheWatermarkIsTheFurthestTimeSeen() {
-        TimeSettings zero = new TimeSettings(Duration.ZERO, Duration.ZERO, Duration.ofDays(7), Duration.ofSeconds(1), Duration.ZERO);
+        Detection zero = new Detection(Duration.ZERO, Duration.ZERO, Duration.ofDays(7), Duration.ofSeconds(1), Duration.ZERO, 1,
+                Duration.ZERO);
         Progress p = new Progress(List.of("lifecycle", "usage"), Set.of("token-0", "version-0"), zero, null, 0);
         p.onPromise("token-0", MIN, true, 0);
         p.onPromise("version-0", MIN, true, 0);
