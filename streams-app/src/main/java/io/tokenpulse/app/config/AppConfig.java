@@ -333,7 +333,7 @@ public record AppConfig(
         });
         String advertised = s.get(QUERY_ADVERTISED).map(String::trim).orElse("");
         List<String> hashes = new ArrayList<>();
-        for (String h : s.get(QUERY_AUTH_SHA256).orElse("").split(",")) {
+        for (String h : s.get(QUERY_AUTH_SHA256).orElse("").split(",", -1)) {
             String hash = h.trim().toLowerCase(Locale.ROOT);
             if (hash.isEmpty()) {
                 continue;
