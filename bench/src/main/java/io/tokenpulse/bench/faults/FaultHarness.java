@@ -2,6 +2,7 @@ package io.tokenpulse.bench.faults;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.google.errorprone.annotations.FormatMethod;
 import io.tokenpulse.app.config.AppConfig;
 import io.tokenpulse.local.LocalStack;
 import io.tokenpulse.local.StackOptions;
@@ -125,7 +126,7 @@ public final class FaultHarness {
         Files.createDirectories(options.work());
         List<Instance> all = new ArrayList<>();
         try {
-            UpResult up = stack.up(StackOptions.defaults().withBrokers(3).withPartitions(6).withTimeout(Duration.ofSeconds(120)));
+            UpResult up = stack.up(StackOptions.defaults().withBrokers(3).withPartitions(6).withTimeout(Duration.ofMinutes(2)));
             bootstrap = up.bootstrapServers();
             registryUrl = up.registryUrl();
             Path fleet = options.work().resolve("fleet.jsonl");
@@ -258,7 +259,7 @@ public final class FaultHarness {
         p.onExit().get(60, TimeUnit.SECONDS);
         log("broker %d %s (%s)", id, kill9 ? "killed (SIGKILL)" : "stopped (SIGTERM)", progress);
         Thread.sleep(3_000);
-        stack.up(StackOptions.defaults().withTimeout(Duration.ofSeconds(120)));
+        stack.up(StackOptions.defaults().withTimeout(Duration.ofMinutes(2)));
         Duration back = since(t0);
         faults.add(new Fault((kill9 ? "kill -9 broker " : "clean bounce of broker ") + id + " (" + when + ")", progress, back,
                 resumed("tp-flt", flt, before, t0), "restarted by 'up' after 3 s down"));
@@ -317,7 +318,7 @@ public final class FaultHarness {
         long t0 = System.nanoTime();
         close(i);
         Duration closed = since(t0);
-        stack.up(StackOptions.defaults().withTimeout(Duration.ofSeconds(120)));
+        stack.up(StackOptions.defaults().withTimeout(Duration.ofMinutes(2)));
         i.start().awaitRunning(Duration.ofMinutes(3));
         faults.add(new Fault("close " + i.name + " while broker 2 is dead", progress, since(t0), null,
                 "close took " + secs(closed)));
@@ -547,8 +548,9 @@ public final class FaultHarness {
         return d == null ? "n/a" : String.format("%.1fs", d.toMillis() / 1000.0);
     }
 
+    @FormatMethod
     private void log(String format, Object... args) {
-        out.printf("[faults %s] %s%n", java.time.LocalTime.now().withNano(0), String.format(format, args));
+        out.printf("[faults %s] %s%n", java.time.LocalTime.now(java.time.ZoneId.systemDefault()).withNano(0), String.format(format, args));
     }
 
     /** {@code FaultHarness [short|long] [--work DIR] [--tokens N] [--days D] [--tenants T] [--keep]}; exit 1 when it failed. */
