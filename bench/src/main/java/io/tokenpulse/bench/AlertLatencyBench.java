@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -61,16 +62,17 @@ public final class AlertLatencyBench {
         Properties fast = new Properties();
         fast.putAll(client);
         fast.put("linger.ms", "5");
-        Map<String, Long> sentAt = new ConcurrentHashMap<>();
+        Map<String, Long> sentAt = new HashMap<>(); // only this thread: the reader fills alertedAt
         Map<String, Long> alertedAt = new ConcurrentHashMap<>();
+        // A load generator: each send's future goes to 'unused', not waited on; flush() waits for them all.
         try (TokenPulsePublisher publisher = TokenPulsePublisher.create(fast, registry, names)) {
             Instant before = Instant.now().minus(Duration.ofMinutes(10));
             for (int i = 0; i < tokens; i++) {
-                publisher.lifecycle(issued("tok-" + i, before));
+                var unused = publisher.lifecycle(issued("tok-" + i, before));
             }
             for (int i = 0; i < triggers; i++) {
-                publisher.lifecycle(issued("rev-" + i, before));
-                publisher.lifecycle(TokenLifecycleEvent.newBuilder(issued("rev-" + i, before)).setEventId("r-rev-" + i)
+                var unusedIssue = publisher.lifecycle(issued("rev-" + i, before));
+                var unusedRevoke = publisher.lifecycle(TokenLifecycleEvent.newBuilder(issued("rev-" + i, before)).setEventId("r-rev-" + i)
                         .setType(LifecycleType.REVOKED).setOccurredAt(before.plusSeconds(60)).build());
             }
             publisher.flush();
@@ -98,7 +100,7 @@ public final class AlertLatencyBench {
                     if (fire) {
                         sentAt.put(token, System.currentTimeMillis());
                     }
-                    publisher.usage(TokenUsageEvent.newBuilder().setEventId("u" + n).setTokenId(token).setTenant("bench")
+                    var unused = publisher.usage(TokenUsageEvent.newBuilder().setEventId("u" + n).setTokenId(token).setTenant("bench")
                             .setOccurredAt(Instant.now()).setPrincipal("svc").setServiceVersion("1.0").setScope("repo:read")
                             .setOutcome(UsageOutcome.ALLOWED).setSourceIp("10.0.0.1").setUserAgent("svc/1.0").setCount(1).build());
                 }

@@ -45,7 +45,6 @@ public final class QueryBench {
         String duration = args.length > 1 ? args[1] : "20s";
         Path home = Path.of(System.getProperty("tokenpulse.home", ".tokenpulse"));
         BenchRun bench = BenchRun.named("qbench");
-        String run = bench.id();
         Map<TopicDef, String> names = bench.topics();
         Map<String, String> settings = bench.settings();
         settings.put(AppConfig.QUERY_PORT, "0");
@@ -63,16 +62,17 @@ public final class QueryBench {
         Instant t0 = Instant.now().minus(Duration.ofDays(2));
         Random random = new Random(11);
         long loadStart = System.nanoTime();
+        // A load generator: each send's future goes to 'unused', not waited on; flush() waits for them all.
         try (TokenPulsePublisher publisher = TokenPulsePublisher.create(client, registry, names)) {
             for (int i = 0; i < tokens; i++) {
-                publisher.lifecycle(TokenLifecycleEvent.newBuilder().setEventId("l" + i).setTokenId("tok-" + i)
+                var unused = publisher.lifecycle(TokenLifecycleEvent.newBuilder().setEventId("l" + i).setTokenId("tok-" + i)
                         .setTenant("tenant-" + i % 20).setOwner("team-" + i % 7).setType(LifecycleType.ISSUED).setOccurredAt(t0)
                         .setPrincipal("svc-" + (i % 50)).setServiceVersion("1.0").setScopes(List.of("repo:read", "repo:write"))
                         .setExpiresAt(t0.plus(Duration.ofDays(60))).setIssuer("internal").build());
             }
             for (int i = 0; i < tokens; i++) {
                 int tok = random.nextInt(tokens);
-                publisher.usage(TokenUsageEvent.newBuilder().setEventId("u" + i).setTokenId("tok-" + tok)
+                var unused = publisher.usage(TokenUsageEvent.newBuilder().setEventId("u" + i).setTokenId("tok-" + tok)
                         .setTenant("tenant-" + tok % 20).setOccurredAt(t0.plus(Duration.ofHours(1)))
                         .setPrincipal("svc-" + (tok % 50)).setServiceVersion("1.0").setScope("repo:read")
                         .setOutcome(UsageOutcome.ALLOWED).setSourceIp("10.0." + (tok % 4) + "." + random.nextInt(255))

@@ -68,20 +68,21 @@ public final class ReportBench {
         // 26 hours of history: tokens issued at t0, used hourly; `ends` tokens of tenant 0 revoked in the last hour.
         Instant t0 = Instant.now().minus(Duration.ofDays(3)).truncatedTo(ChronoUnit.HOURS).plus(Duration.ofMinutes(1));
         Instant lastHour = t0.plus(Duration.ofHours(25)).truncatedTo(ChronoUnit.HOURS);
+        // A load generator: each send's future goes to 'unused', not waited on; flush() waits for them all.
         try (TokenPulsePublisher publisher = TokenPulsePublisher.create(client, registry, names)) {
             for (int i = 0; i < tokens; i++) {
-                publisher.lifecycle(TokenLifecycleEvent.newBuilder().setEventId("l" + i).setTokenId("tok-" + i)
+                var unused = publisher.lifecycle(TokenLifecycleEvent.newBuilder().setEventId("l" + i).setTokenId("tok-" + i)
                         .setTenant(tenant(i, tenants)).setOwner("owner-" + (i / tenants) % owners).setType(LifecycleType.ISSUED)
                         .setOccurredAt(t0).setPrincipal("svc").setScopes(List.of("a")).setExpiresAt(t0.plus(Duration.ofDays(30)))
                         .setIssuer("internal").build());
             }
             for (int h = 0; h < 25; h++) {
                 for (int i = 0; i < tokens; i++) {
-                    publisher.usage(usage(i, tenants, "u" + i + "-" + h, t0.plus(Duration.ofHours(h)).plusSeconds(i % 3000)));
+                    var unused = publisher.usage(usage(i, tenants, "u" + i + "-" + h, t0.plus(Duration.ofHours(h)).plusSeconds(i % 3000)));
                 }
             }
             for (int i = 0, n = 0; i < tokens && n < ends; i += tenants, n++) {
-                publisher.lifecycle(TokenLifecycleEvent.newBuilder().setEventId("r" + i).setTokenId("tok-" + i).setTenant(tenant(i, tenants))
+                var unused = publisher.lifecycle(TokenLifecycleEvent.newBuilder().setEventId("r" + i).setTokenId("tok-" + i).setTenant(tenant(i, tenants))
                         .setType(LifecycleType.REVOKED).setOccurredAt(lastHour.plusSeconds(n % 3000)).setIssuer("internal").build());
             }
             publisher.flush();
@@ -115,7 +116,7 @@ public final class ReportBench {
             try (KeyValueIterator<String, ReportWindow> it = windows.all()) {
                 while (it.hasNext()) {
                     var kv = it.next();
-                    long b = kv.key.length() + serde.serializer().serialize(run + "-report-windows-changelog", kv.value).length;
+                    long b = (long) kv.key.length() + serde.serializer().serialize(run + "-report-windows-changelog", kv.value).length;
                     count++;
                     bytes += b;
                     max = Math.max(max, b);
@@ -127,9 +128,10 @@ public final class ReportBench {
             // 2. Latency: events past the last hour's end plus the grace, on every partition
             Instant past = lastHour.plus(Duration.ofHours(1)).plus(grace).plusSeconds(61);
             long sent = System.nanoTime();
+            // A load generator: each send's future goes to 'unused', not waited on; flush() waits for them all.
             try (TokenPulsePublisher publisher = TokenPulsePublisher.create(client, registry, names)) {
                 for (int i = 0; i < Math.min(tokens, 600); i++) {
-                    publisher.usage(usage(i, tenants, "late" + i, past));
+                    var unused = publisher.usage(usage(i, tenants, "late" + i, past));
                 }
                 publisher.flush();
             }

@@ -30,9 +30,10 @@ final class UsageLoad {
         long loadStart = System.nanoTime();
         Instant t0 = Instant.now().minus(Duration.ofDays(2));
         Random random = new Random(7);
+        // A load generator: each send's future goes to 'unused', not waited on; flush() waits for them all.
         try (TokenPulsePublisher publisher = TokenPulsePublisher.create(client, registry, names)) {
             for (int i = 0; i < tokens; i++) {
-                publisher.lifecycle(TokenLifecycleEvent.newBuilder().setEventId("l" + i).setTokenId("tok-" + i).setTenant("bench")
+                var unused = publisher.lifecycle(TokenLifecycleEvent.newBuilder().setEventId("l" + i).setTokenId("tok-" + i).setTenant("bench")
                         .setType(LifecycleType.ISSUED).setOccurredAt(t0).setPrincipal("svc-" + (i % 50)).setServiceVersion("1.0")
                         .setScopes(List.of("repo:read", "repo:write")).setExpiresAt(t0.plus(Duration.ofDays(60)))
                         .setIssuer("internal").build());
@@ -40,7 +41,7 @@ final class UsageLoad {
             long span = Duration.ofDays(1).toMillis();
             for (int i = 0; i < uses; i++) {
                 int tok = random.nextInt(tokens);
-                publisher.usage(TokenUsageEvent.newBuilder().setEventId("u" + i).setTokenId("tok-" + tok).setTenant("bench")
+                var unused = publisher.usage(TokenUsageEvent.newBuilder().setEventId("u" + i).setTokenId("tok-" + tok).setTenant("bench")
                         .setOccurredAt(t0.plusMillis(Duration.ofHours(1).toMillis() + (long) i * span / uses))
                         .setPrincipal("svc-" + (tok % 50)).setServiceVersion("1.0").setScope(random.nextInt(10) == 0 ? "repo:write" : "repo:read")
                         .setOutcome(UsageOutcome.ALLOWED).setSourceIp("10.0." + (tok % 4) + "." + random.nextInt(255))

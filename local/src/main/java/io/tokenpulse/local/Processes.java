@@ -38,7 +38,7 @@ final class Processes {
      */
     static String absoluteClassPath(String classPath) {
         List<String> entries = new ArrayList<>();
-        for (String entry : classPath.split(File.pathSeparator)) {
+        for (String entry : classPath.split(File.pathSeparator, -1)) {
             if (entry.isEmpty()) {
                 continue;
             }

@@ -116,7 +116,8 @@ public record StackStatus(Path home, List<Broker> brokers, Part registry) {
             return "null";
         }
         StringBuilder b = new StringBuilder("\"");
-        for (char c : s.toCharArray()) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
             switch (c) {
                 case '"' -> b.append("\\\"");
                 case '\\' -> b.append("\\\\");

@@ -189,7 +189,8 @@ public final class PublishJob {
                 completed(acc.lineNumber(), e);
                 return;
             }
-            sent.whenComplete((metadata, error) -> completed(acc.lineNumber(), error));
+            // completed() is where the outcome is counted; the future whenComplete returns would only repeat it.
+            var unused = sent.whenComplete((metadata, error) -> completed(acc.lineNumber(), error));
         }
 
         private synchronized void completed(long lineNumber, Throwable error) {

@@ -2,6 +2,8 @@ package io.tokenpulse.registry;
 
 /** A schema registry call that failed; the message names the subject or id and the registry it asked. */
 public class RegistryException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
     private final int status;
 
     public RegistryException(String message, int status, Throwable cause) {

@@ -99,7 +99,7 @@ public final class CompatibilityGate {
 
     private static String versionKey(String version) {
         StringBuilder key = new StringBuilder();
-        for (String part : version.split("[.-]")) {
+        for (String part : version.split("[.-]", -1)) {
             key.append(String.format("%10s", part)).append('.');
         }
         return key.toString();

@@ -26,6 +26,8 @@ public enum TopicDef {
 
     private final String key;
     private final String defaultName;
+    // Map.of is unmodifiable, but the check only trusts Guava's immutable types, which this module does not use.
+    @SuppressWarnings("ImmutableEnumChecker")
     private final Map<String, String> configs;
 
     TopicDef(String key, String defaultName, Map<String, String> configs) {

@@ -2,6 +2,7 @@ package io.tokenpulse.bench.faults;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.google.errorprone.annotations.FormatMethod;
 import io.tokenpulse.app.config.AppConfig;
 import io.tokenpulse.local.LocalStack;
 import io.tokenpulse.local.StackOptions;
@@ -117,7 +118,7 @@ public final class FaultHarness {
         Files.createDirectories(options.work());
         List<Instance> all = new ArrayList<>();
         try {
-            UpResult up = stack.up(StackOptions.defaults().withBrokers(3).withPartitions(6).withTimeout(Duration.ofSeconds(120)));
+            UpResult up = stack.up(StackOptions.defaults().withBrokers(3).withPartitions(6).withTimeout(Duration.ofMinutes(2)));
             bootstrap = up.bootstrapServers();
             registryUrl = up.registryUrl();
             Path fleet = options.work().resolve("fleet.jsonl");
@@ -309,6 +310,7 @@ public final class FaultHarness {
         return d == null ? "n/a" : String.format("%.1fs", d.toMillis() / 1000.0);
     }
 
+    @FormatMethod
     private void log(String format, Object... args) {
         log(out, format, args);
     }

@@ -19,6 +19,7 @@ import io.tokenpulse.producers.adapters.VaultAuditAdapter;
 import io.tokenpulse.producers.sdk.TokenPulsePublisher;
 import io.tokenpulse.registry.SchemaRegistryClient;
 import io.tokenpulse.registry.SchemaRegistryClients;
+import java.io.Console;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
@@ -188,22 +189,15 @@ public final class PublishCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(),
                     "--tenant applies to cloudtrail and vault-audit, github-audit and the inventory formats; canonical JSON Lines name the tenant in every line");
         }
-        switch (format) {
-            case cloudtrail:
-                return new CloudTrailAdapter(tenant, limits);
-            case vault_audit:
-                return new VaultAuditAdapter(tenant, limits);
-            case github_audit:
-                return new GitHubAuditAdapter(tenant, limits);
-            case k8s_audit:
-                return new KubernetesAuditAdapter(tenant, limits);
-            case aws_iam_keys:
-                return new InventoryAdapter(InventoryAdapter.Kind.AWS_IAM_KEYS, tenant, limits);
-            case github_tokens:
-                return new InventoryAdapter(InventoryAdapter.Kind.GITHUB_TOKENS, tenant, limits);
-            default:
-                return new JsonLinesAdapter(limits);
-        }
+        return switch (format) {
+            case cloudtrail -> new CloudTrailAdapter(tenant, limits);
+            case vault_audit -> new VaultAuditAdapter(tenant, limits);
+            case github_audit -> new GitHubAuditAdapter(tenant, limits);
+            case k8s_audit -> new KubernetesAuditAdapter(tenant, limits);
+            case aws_iam_keys -> new InventoryAdapter(InventoryAdapter.Kind.AWS_IAM_KEYS, tenant, limits);
+            case github_tokens -> new InventoryAdapter(InventoryAdapter.Kind.GITHUB_TOKENS, tenant, limits);
+            default -> new JsonLinesAdapter(limits);
+        };
     }
 
     /** What publish reads: standard input, one file, or many files merged. */
@@ -289,7 +283,7 @@ public final class PublishCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         InputLimits limits = limits();
         adapter(limits); // option errors before anything is read or connected
-        boolean showProgress = progress != null ? progress : System.console() != null;
+        boolean showProgress = progress != null ? progress : onTerminal();
         Input in = new Input(limits); // the inputs are checked before the cluster is looked for
         AppConfig config;
         try {
@@ -334,9 +328,26 @@ public final class PublishCommand implements Callable<Integer> {
         }
     }
 
+    /**
+     * Whether standard input and output are a terminal. Up to Java 21 System.console() is null exactly when they are
+     * not; from Java 22 it is never null, and Console.isTerminal (not in Java 17's API) answers instead.
+     */
+    @SuppressWarnings("SystemConsoleNull") // the null test is the answer before Java 22, and only used there
+    private static boolean onTerminal() {
+        Console console = System.console();
+        if (console == null || Runtime.version().feature() < 22) {
+            return console != null;
+        }
+        try {
+            return (Boolean) Console.class.getMethod("isTerminal").invoke(console);
+        } catch (ReflectiveOperationException e) {
+            return true; // cannot ask: a console is taken for a terminal, as before Java 22
+        }
+    }
+
     /** Counts by reason, one line each, only when there are any (a clean jsonl run prints nothing more). */
     private static void printCounts(String title, Map<String, Long> counts) {
-        if (counts.isEmpty() || counts.size() == 1 && counts.containsKey("invalid")) {
+        if (counts.isEmpty() || (counts.size() == 1 && counts.containsKey("invalid"))) {
             return;
         }
         System.out.println(title + ":");

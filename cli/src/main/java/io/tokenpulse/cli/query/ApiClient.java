@@ -84,6 +84,8 @@ final class ApiClient {
 
     /** An answer other than 200, with the API's reason. */
     static final class ApiError extends IOException {
+        private static final long serialVersionUID = 1L;
+
         final int status;
 
         ApiError(int status, String reason) {

@@ -5,7 +5,6 @@ import io.tokenpulse.cli.Errors;
 import io.tokenpulse.cli.HumanDuration;
 import java.io.PrintStream;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -78,8 +77,7 @@ public final class QueryCommand implements Runnable {
             }
             out.println();
             out.printf("%-32s %s%n", "open condition", "since");
-            for (Iterator<Map.Entry<String, JsonNode>> it = t.path("openConditions").fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> c = it.next();
+            for (Map.Entry<String, JsonNode> c : t.path("openConditions").properties()) {
                 out.printf("%-32s %s%n", c.getKey(), c.getValue().asText());
             }
             JsonNode i = t.path("incident");
@@ -164,8 +162,7 @@ public final class QueryCommand implements Runnable {
             String format = "%-20s %-17s %8s %8s %8s %10s %9s %8s%n";
             out.printf(format, "owner", "as of (UTC)", "active", "unused", "overpriv", "no expiry", "over max", "LP ratio");
             gauges(out, format, "(all)", p.path("gauges"));
-            for (Iterator<Map.Entry<String, JsonNode>> it = p.path("owners").fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> o = it.next();
+            for (Map.Entry<String, JsonNode> o : p.path("owners").properties()) {
                 gauges(out, format, o.getKey(), o.getValue());
             }
             out.println();

@@ -49,7 +49,7 @@ public final class ReportsCommand implements Callable<Integer> {
                 reports.add(r);
             }
         });
-        reports.sort(Comparator.comparing(PostureReport::getWindowStart).thenComparing(r -> r.getGranularity().ordinal())
+        reports.sort(Comparator.comparing(PostureReport::getWindowStart).thenComparing(PostureReport::getGranularity)
                 .thenComparing(PostureReport::getTenant).thenComparing(r -> Objects.toString(r.getOwner(), "")));
         List<PostureReport> shown = last == null || last >= reports.size() ? reports
                 : reports.subList(reports.size() - last, reports.size());

@@ -194,7 +194,7 @@ final class DemoGenerator implements Runnable {
     private void lifecycle(String id, LifecycleType type, String principal, String version, List<String> scopes,
                            Instant expiresAt, Instant exposedAt, String replaces, Instant at) {
         count(publisher.lifecycle(TokenLifecycleEvent.newBuilder()
-                .setEventId("demo-" + (sequence++)).setTokenId(id).setTenant(TENANT).setType(type).setOccurredAt(at)
+                .setEventId("demo-" + sequence++).setTokenId(id).setTenant(TENANT).setType(type).setOccurredAt(at)
                 .setOwner(principal == null ? null : "team-" + principal).setPrincipal(principal).setServiceVersion(version)
                 .setScopes(scopes).setExpiresAt(expiresAt).setReplacesTokenId(replaces).setExposedAt(exposedAt)
                 .setIssuer("internal").build()));
@@ -207,18 +207,19 @@ final class DemoGenerator implements Runnable {
     private void use(String id, String scope, UsageOutcome outcome, String principal, String version, String ip, String agent,
                      int count, Instant at) {
         count(publisher.usage(TokenUsageEvent.newBuilder()
-                .setEventId("demo-" + (sequence++)).setTokenId(id).setTenant(TENANT).setOccurredAt(at)
+                .setEventId("demo-" + sequence++).setTokenId(id).setTenant(TENANT).setOccurredAt(at)
                 .setPrincipal(principal).setServiceVersion(version).setScope(scope).setOutcome(outcome)
                 .setSourceIp(ip).setUserAgent(agent).setCount(count).build()));
     }
 
     private void deploy(String service, String version, DeploymentType type) {
-        count(publisher.deployment(ServiceDeploymentEvent.newBuilder().setEventId("demo-" + (sequence++)).setTenant(TENANT)
+        count(publisher.deployment(ServiceDeploymentEvent.newBuilder().setEventId("demo-" + sequence++).setTenant(TENANT)
                 .setService(service).setVersion(version).setType(type).setOccurredAt(now()).build()));
     }
 
     private void count(java.util.concurrent.CompletableFuture<?> sent) {
-        sent.whenComplete((m, e) -> (e == null ? published : failed).incrementAndGet());
+        // The counters are the outcome; the future whenComplete returns would only repeat it.
+        var unused = sent.whenComplete((m, e) -> (e == null ? published : failed).incrementAndGet());
     }
 
     private Instant now() {

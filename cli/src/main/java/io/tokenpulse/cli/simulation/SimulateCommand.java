@@ -201,7 +201,8 @@ public final class SimulateCommand implements Callable<Integer> {
             } else {
                 throw new IllegalStateException("cannot publish " + v.getClass().getName());
             }
-            sent.whenComplete((m, error) -> {
+            // The failure count is the outcome; the future whenComplete returns would only repeat it.
+            var unused = sent.whenComplete((m, error) -> {
                 if (error != null && failed.getAndIncrement() == 0) {
                     firstFailure = Errors.describe(error);
                     System.err.println("tokenpulse: send failed: " + firstFailure);

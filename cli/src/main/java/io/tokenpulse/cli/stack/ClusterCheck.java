@@ -76,7 +76,7 @@ public final class ClusterCheck {
     /** {@code host:port,host:port}; a bare host gets Kafka's default port. */
     static List<InetSocketAddress> kafkaAddresses(String bootstrapServers) {
         List<InetSocketAddress> out = new ArrayList<>();
-        for (String s : bootstrapServers.split(",")) {
+        for (String s : bootstrapServers.split(",", -1)) {
             String a = s.trim();
             if (a.isEmpty()) {
                 continue;
@@ -95,7 +95,7 @@ public final class ClusterCheck {
     /** Comma-separated {@code http(s)://} registry URLs; the scheme's port when none is given. */
     static List<InetSocketAddress> registryAddresses(String urls) {
         List<InetSocketAddress> out = new ArrayList<>();
-        for (String s : urls.split(",")) {
+        for (String s : urls.split(",", -1)) {
             try {
                 URI u = URI.create(s.trim());
                 boolean http = "http".equalsIgnoreCase(u.getScheme()) || "https".equalsIgnoreCase(u.getScheme());
@@ -129,7 +129,8 @@ public final class ClusterCheck {
             CompletableFuture<Boolean> anyAnswer = new CompletableFuture<>();
             AtomicInteger left = new AtomicInteger(addresses.size());
             for (InetSocketAddress a : addresses) {
-                CompletableFuture.supplyAsync(() -> answers(a, BUDGET), pool).thenAccept(ok -> {
+                // anyAnswer is what is waited on; a probe that throws leaves it to the budget, which answers false.
+                var unused = CompletableFuture.supplyAsync(() -> answers(a, BUDGET), pool).thenAccept(ok -> {
                     if (ok) {
                         anyAnswer.complete(true);
                     } else if (left.decrementAndGet() == 0) {

@@ -26,15 +26,12 @@ final class AwsOutcomes {
         if (code.startsWith("Client.") || code.startsWith("Server.")) {
             code = code.substring(code.indexOf('.') + 1);
         }
-        switch (code) {
-            case "ExpiredToken", "ExpiredTokenException":
-                return UsageOutcome.DENIED_EXPIRED;
-            case "InvalidClientTokenId", "InvalidAccessKeyId", "AuthFailure", "UnrecognizedClientException", "InvalidToken":
-                return UsageOutcome.DENIED_UNKNOWN;
-            case "UnauthorizedOperation", "UnauthorizedAccess":
-                return UsageOutcome.DENIED_SCOPE;
-            default:
-                return code.toLowerCase(Locale.ROOT).contains("accessdenied") ? UsageOutcome.DENIED_SCOPE : UsageOutcome.DENIED_OTHER;
-        }
+        return switch (code) {
+            case "ExpiredToken", "ExpiredTokenException" -> UsageOutcome.DENIED_EXPIRED;
+            case "InvalidClientTokenId", "InvalidAccessKeyId", "AuthFailure", "UnrecognizedClientException", "InvalidToken" ->
+                    UsageOutcome.DENIED_UNKNOWN;
+            case "UnauthorizedOperation", "UnauthorizedAccess" -> UsageOutcome.DENIED_SCOPE;
+            default -> code.toLowerCase(Locale.ROOT).contains("accessdenied") ? UsageOutcome.DENIED_SCOPE : UsageOutcome.DENIED_OTHER;
+        };
     }
 }

@@ -104,8 +104,8 @@ public final class CloudTrailAdapter implements InputAdapter {
             if (!cell.isObject()) {
                 continue;
             }
-            cell.fields().forEachRemaining(f -> {
-                String[] path = f.getKey().split("\\.");
+            cell.properties().forEach(f -> {
+                String[] path = f.getKey().split("\\.", -1);
                 ObjectNode at = rec;
                 for (int i = 0; i < path.length - 1; i++) {
                     JsonNode next = at.get(path[i]);

@@ -115,6 +115,8 @@ final class CloudTrailAthena {
 
     /** A row that cannot become a record; the reason names no value. */
     static final class Unreadable extends Exception {
+        private static final long serialVersionUID = 1L;
+
         final String code;
 
         Unreadable(String code, String reason) {
@@ -145,7 +147,7 @@ final class CloudTrailAthena {
 
     private static JsonNode cell(String column, String cell) throws Unreadable {
         String t = cell.strip();
-        boolean json = JSON_TEXT.contains(column) || !STRUCTS.contains(column) && t.startsWith("{\"");
+        boolean json = JSON_TEXT.contains(column) || (!STRUCTS.contains(column) && t.startsWith("{\""));
         if (json && (t.startsWith("{") || t.startsWith("["))) {
             try {
                 return JSON.readTree(t);

@@ -155,8 +155,8 @@ final class CloudTrailRecordMapper implements JsonRecords.RecordMapper {
     }
 
     private static boolean changesKeys(String source, String name) {
-        return IAM.equals(source) && (name.equals("CreateAccessKey") || name.equals("UpdateAccessKey") || name.equals("DeleteAccessKey"))
-                || STS.equals(source) && STS_ISSUING.contains(name);
+        return (IAM.equals(source) && (name.equals("CreateAccessKey") || name.equals("UpdateAccessKey") || name.equals("DeleteAccessKey")))
+                || (STS.equals(source) && STS_ISSUING.contains(name));
     }
 
     private void lifecycle(JsonNode rec, Common c, String source, String name, Deque<LineResult> out) {

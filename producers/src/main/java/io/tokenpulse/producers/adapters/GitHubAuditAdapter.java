@@ -144,7 +144,7 @@ public final class GitHubAuditAdapter implements InputAdapter {
         JsonNode id = e.get("token_id");
         String raw;
         String kind;
-        if (id != null && (id.isIntegralNumber() || id.isTextual() && !id.asText().isBlank() && !id.asText().equals("0"))) {
+        if (id != null && (id.isIntegralNumber() || (id.isTextual() && !id.asText().isBlank() && !id.asText().equals("0")))) {
             raw = id.asText();
             kind = "gh-token:";
         } else {
@@ -238,7 +238,7 @@ public final class GitHubAuditAdapter implements InputAdapter {
     }
 
     static UsageOutcome outcome(JsonNode status) {
-        if (status == null || !(status.isNumber() || status.isTextual() && status.asText().matches("\\d{3}"))) {
+        if (status == null || !(status.isNumber() || (status.isTextual() && status.asText().matches("\\d{3}")))) {
             return UsageOutcome.ALLOWED;
         }
         int code = status.asInt();

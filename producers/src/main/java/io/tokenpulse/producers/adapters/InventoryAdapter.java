@@ -14,7 +14,6 @@ import java.io.Reader;
 import java.time.Instant;
 import java.util.Deque;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -124,7 +123,7 @@ public final class InventoryAdapter implements InputAdapter {
         String arn = user == null ? null : userArns.get(user);
         var m = arn == null ? null : ACCOUNT_IN_ARN.matcher(arn);
         String tenant = tenantOverride != null ? tenantOverride : m != null && m.matches() ? m.group(1) : null;
-        if (keyId == null || created == null || tenant == null || !"Active".equals(status) && !"Inactive".equals(status)) {
+        if (keyId == null || created == null || tenant == null || (!"Active".equals(status) && !"Inactive".equals(status))) {
             out.add(new LineResult.Rejected(line, p + (keyId == null ? "AccessKeyId is missing"
                     : created == null ? "CreateDate is missing or not an ISO-8601 time"
                     : tenant == null ? "no tenant: the account is known only from the user's ARN (list-users before the keys) or --tenant"
@@ -249,11 +248,9 @@ public final class InventoryAdapter implements InputAdapter {
     private static String permissions(JsonNode perms) {
         Set<String> out = new TreeSet<>();
         if (perms != null && perms.isObject()) {
-            Iterator<Map.Entry<String, JsonNode>> groups = perms.fields();
-            while (groups.hasNext()) {
-                Map.Entry<String, JsonNode> g = groups.next();
+            for (Map.Entry<String, JsonNode> g : perms.properties()) {
                 if (g.getValue().isObject()) {
-                    g.getValue().fields().forEachRemaining(f -> out.add(g.getKey() + ":" + f.getKey() + ":" + f.getValue().asText()));
+                    g.getValue().properties().forEach(f -> out.add(g.getKey() + ":" + f.getKey() + ":" + f.getValue().asText()));
                 }
             }
         }

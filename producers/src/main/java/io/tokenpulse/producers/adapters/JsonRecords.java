@@ -195,7 +195,7 @@ final class JsonRecords extends ResultIterator {
      * Scans one value starting with {@code first} (already read) at depth 0, or, with {@code startDepth} 1, the rest of
      * an envelope object after its array. Keeps the text when {@code keep}, up to the record cap. Follows just enough of
      * the grammar to see where a record ends, which member names lead to an array (envelopes), and where a record
-     * breaks off: an object or array that opens where none may ({@code {"a":1 {"next":...}}) starts the next record.
+     * breaks off: an object or array that opens where none may (<code>{"a":1 {"next":...}</code>) starts the next record.
      */
     private Outcome scan(int first, int startDepth, boolean keep, boolean detectEnvelope, boolean topLevel) {
         text.setLength(0);
@@ -369,7 +369,7 @@ final class JsonRecords extends ResultIterator {
             } else if (inArray && c == '"') {
                 inString = true;
             }
-            if (c == '\n' || !inString && (c == '{' || (inArray ? c == ',' || c == ']' || c == '[' : c == '['))) {
+            if (c == '\n' || (!inString && (c == '{' || (inArray ? c == ',' || c == ']' || c == '[' : c == '[')))) {
                 pushedBack = c;
                 break;
             }

@@ -86,7 +86,7 @@ public final class KubernetesAuditAdapter implements InputAdapter {
 
     private void map(JsonNode e, long line, String where, Deque<LineResult> out) {
         String p = Nodes.prefix(where);
-        if (!e.isObject() || !"Event".equals(Nodes.text(e, "kind")) && Nodes.text(e, "auditID") == null) {
+        if (!e.isObject() || (!"Event".equals(Nodes.text(e, "kind")) && Nodes.text(e, "auditID") == null)) {
             out.add(new LineResult.Rejected(line, p + "not a Kubernetes audit event (kind Event, auditID)", "not-an-entry"));
             return;
         }
@@ -170,7 +170,7 @@ public final class KubernetesAuditAdapter implements InputAdapter {
             scope = verb + ":" + (uri == null ? "?" : q < 0 ? uri : uri.substring(0, q));
         }
         String decision = Nodes.text(e, "annotations", DECISION);
-        UsageOutcome outcome = "forbid".equals(decision) || decision == null && code == 403 ? UsageOutcome.DENIED_SCOPE
+        UsageOutcome outcome = "forbid".equals(decision) || (decision == null && code == 403) ? UsageOutcome.DENIED_SCOPE
                 : code == 401 ? UsageOutcome.DENIED_UNKNOWN : UsageOutcome.ALLOWED;
         String ip = null;
         JsonNode ips = e.get("sourceIPs");

@@ -28,6 +28,8 @@ public sealed interface LineResult {
     }
 
     /**
+     * A record that does not become an event.
+     *
      * @param reason a sentence for a person; passed through {@link Sanitizer} here, so that no rejection path can
      *               print a secret or a control character from its input, whatever it quotes
      * @param code   a short, stable reason class ({@code not-json}, {@code truncated}, ...) by which rejections are

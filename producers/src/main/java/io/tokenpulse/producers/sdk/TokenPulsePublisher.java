@@ -117,7 +117,8 @@ public final class TokenPulsePublisher implements AutoCloseable {
         }
         CompletableFuture<RecordMetadata> done = new CompletableFuture<>();
         try {
-            producer.send(new ProducerRecord<>(topicNames.get(topic), key, value), (metadata, error) -> {
+            // The callback completes done; the Future send returns would tell the same a second time.
+            var unused = producer.send(new ProducerRecord<>(topicNames.get(topic), key, value), (metadata, error) -> {
                 if (error != null) {
                     done.completeExceptionally(error);
                 } else {

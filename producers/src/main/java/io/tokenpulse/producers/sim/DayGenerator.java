@@ -65,7 +65,7 @@ final class DayGenerator {
             }
         }
         Comparator<SimEvent> order = Comparator.comparingLong(SimEvent::at)
-                .thenComparing(e -> e.event().topic().ordinal()).thenComparing(e -> e.event().key())
+                .thenComparing(e -> e.event().topic()).thenComparing(e -> e.event().key())
                 .thenComparing(DayGenerator::eventId);
         facts.sort(order);
         uses.sort(order);

@@ -13,7 +13,7 @@ import java.util.List;
 
 /**
  * What the pipeline should find in a simulated run, as JSON Lines: a {@code run} header (config, policy, the
- * window the truth covers), then one {@code alert} line per condition and one {@code incident} line per
+ * window the truth covers), then one {@code "alert"} line per condition and one {@code "incident"} line per
  * compromised token. Field order is fixed and times are ISO-8601, so the same seed gives the same bytes.
  */
 public record GroundTruth(SimConfig config, List<String> tenants, List<TruthEntry> alerts, List<IncidentTruth> incidents) {

@@ -18,6 +18,7 @@ import io.tokenpulse.avro.state.VersionInput;
 import io.tokenpulse.avro.state.VersionInputKind;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -126,10 +127,9 @@ public final class DetectionTopology {
                 Named.as(TOKEN_PROCESSOR), TOKEN_STORE, DUE_STORE, TENANT_INDEX_STORE, HELD_STORE, PROGRESS_STORE,
                 EVENT_ID_STORE, RELAY_STORE, POLICY_TIMELINE_STORE);
 
-        @SuppressWarnings("unchecked")
-        KStream<String, IncidentTimeline>[] incidents = new KStream[1];
-        @SuppressWarnings("unchecked")
-        KStream<String, MetricFact>[] facts = new KStream[1];
+        // The branches hand their streams out of the builder's callbacks; a holder does it without a generic array.
+        AtomicReference<KStream<String, IncidentTimeline>> incidents = new AtomicReference<>();
+        AtomicReference<KStream<String, MetricFact>> facts = new AtomicReference<>();
         out.split(Named.as("token-output-"))
                 .branch((k, v) -> v instanceof TokenOutput.Alert, Branched.withConsumer(alerts -> routeAlerts(alerts, topics), "alerts"))
                 .branch((k, v) -> v instanceof TokenOutput.Link, Branched.withConsumer(l -> l
@@ -137,11 +137,11 @@ public final class DetectionTopology {
                         .to(topics.links().name(), toLinks), "links"))
                 .branch((k, v) -> v instanceof TokenOutput.Binding, Branched.withConsumer(b ->
                         versions(b, inputs, topics, s, versionPartitions, toLinks), "bindings"))
-                .branch((k, v) -> v instanceof TokenOutput.Incident, Branched.withConsumer(i -> incidents[0] = i
-                        .mapValues(v -> ((TokenOutput.Incident) v).timeline(), Named.as("incident-values")), "incidents"))
-                .branch((k, v) -> v instanceof TokenOutput.Fact, Branched.withConsumer(f -> facts[0] = f
-                        .mapValues(v -> ((TokenOutput.Fact) v).fact(), Named.as("fact-values")), "facts"));
-        ReportTopology.addTo(builder, facts[0], incidents[0], topics, s.detection(), s.sources());
+                .branch((k, v) -> v instanceof TokenOutput.Incident, Branched.withConsumer(i -> incidents.set(i
+                        .mapValues(v -> ((TokenOutput.Incident) v).timeline(), Named.as("incident-values"))), "incidents"))
+                .branch((k, v) -> v instanceof TokenOutput.Fact, Branched.withConsumer(f -> facts.set(f
+                        .mapValues(v -> ((TokenOutput.Fact) v).fact(), Named.as("fact-values"))), "facts"));
+        ReportTopology.addTo(builder, facts.get(), incidents.get(), topics, s.detection(), s.sources());
     }
 
     /** How the token store holds a token's state (the bench measures state size with it). */

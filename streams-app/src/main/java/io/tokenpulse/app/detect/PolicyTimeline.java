@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableMap;
 import java.util.TreeMap;
 import org.apache.kafka.streams.state.KeyValueStore;
 
@@ -20,7 +21,7 @@ final class PolicyTimeline {
     private static final long BEGINNING = Long.MIN_VALUE;
 
     private final KeyValueStore<String, io.tokenpulse.avro.state.PolicyTimeline> store;
-    private final Map<String, TreeMap<Long, Policy>> cache = new HashMap<>();
+    private final Map<String, NavigableMap<Long, Policy>> cache = new HashMap<>();
 
     PolicyTimeline(KeyValueStore<String, io.tokenpulse.avro.state.PolicyTimeline> store) {
         this.store = store;
@@ -55,7 +56,7 @@ final class PolicyTimeline {
         String tenant = policy.getTenant();
         long from = policy.getEffectiveFrom() == null ? BEGINNING : policy.getEffectiveFrom().toEpochMilli();
         Policy p = Policy.of(policy);
-        TreeMap<Long, Policy> t = timeline(tenant);
+        NavigableMap<Long, Policy> t = timeline(tenant);
         if (p.equals(t.get(from))) {
             return false;
         }
@@ -79,7 +80,7 @@ final class PolicyTimeline {
         return true;
     }
 
-    private TreeMap<Long, Policy> timeline(String tenant) {
+    private NavigableMap<Long, Policy> timeline(String tenant) {
         return cache.computeIfAbsent(tenant, k -> {
             TreeMap<Long, Policy> t = new TreeMap<>();
             io.tokenpulse.avro.state.PolicyTimeline stored = store.get(k);

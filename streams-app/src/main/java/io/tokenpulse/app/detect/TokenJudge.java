@@ -128,7 +128,10 @@ final class TokenJudge {
         long at = e.getOccurredAt().toEpochMilli();
         List<String> scopesBefore = stored == null ? List.of() : List.copyOf(stored.getScopes());
         TokenState next = TokenStates.apply(stored, e);
-        if (next == stored) {
+        // Identity, not equals: apply answers the very instance it was given when the event changes nothing.
+        @SuppressWarnings("ReferenceEquality")
+        boolean unchanged = next == stored;
+        if (unchanged) {
             return; // a redelivered eventId changes nothing
         }
         Token t = new Token(next);

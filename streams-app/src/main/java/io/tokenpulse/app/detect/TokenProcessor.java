@@ -129,8 +129,8 @@ public final class TokenProcessor implements Processor<String, TokenInput, Strin
             }
         } else if (input instanceof TokenInput.Link l && l.link().getKind() == LinkKind.POLICY) {
             onPolicy(l.link());
-        } else if (input instanceof TokenInput.Link) {
-            hold(tokenId, input, ((TokenInput.Link) input).link().getAt());
+        } else if (input instanceof TokenInput.Link link) {
+            hold(tokenId, input, link.link().getAt());
         } else {
             boolean lifecycle = input instanceof TokenInput.Lifecycle;
             String eventId = lifecycle ? ((TokenInput.Lifecycle) input).event().getEventId()
@@ -218,7 +218,7 @@ public final class TokenProcessor implements Processor<String, TokenInput, Strin
                 }
                 judge.fireDue(h.at());
                 held.remove(h);
-                TokenInput input = HeldInput.decode(h.value());
+                TokenInput input = HeldInput.decode(h.value().get());
                 judge.apply(tokenOf(h), input);
                 judged++;
                 last = h.at();

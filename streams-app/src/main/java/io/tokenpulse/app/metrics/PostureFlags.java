@@ -3,6 +3,7 @@ package io.tokenpulse.app.metrics;
 import io.tokenpulse.app.detect.Policy;
 import io.tokenpulse.app.detect.Token;
 import java.util.Map;
+import java.util.SortedSet;
 import java.util.TreeSet;
 
 /**
@@ -62,7 +63,7 @@ public final class PostureFlags {
      * ago: the same judgement as OVER_PRIVILEGED, without its "but used at all" gate, so a token not used at
      * all is not least-privileged either.
      */
-    static TreeSet<String> grantedButUnused(Token t, long now, long obs) {
+    static SortedSet<String> grantedButUnused(Token t, long now, long obs) {
         long windowStart = now - obs;
         TreeSet<String> unused = new TreeSet<>();
         for (String scope : t.state().getScopes()) {

@@ -72,6 +72,9 @@ public final class ReportTopology {
      * Public for the query layer, which must route a tenant's posture lookup exactly as its facts were routed.
      */
     public static final class FactPartitioner implements StreamPartitioner<String, MetricFact> {
+        // Kafka 4.4 deprecates this signature for removal but keeps it abstract (the headers overload only delegates
+        // to it), so every partitioner must still define it. Move to the headers overload when Kafka drops this one.
+        @SuppressWarnings("removal")
         @Override
         public Optional<Set<Integer>> partitions(String topic, String key, MetricFact value, int numPartitions) {
             if (value != null && value.getKind() == FactKind.WATERMARK) {

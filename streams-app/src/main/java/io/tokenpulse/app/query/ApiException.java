@@ -8,6 +8,8 @@ import java.util.Map;
  * from parameter names and store state, never from the Authorization header.
  */
 public final class ApiException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
     /** Seconds a client should wait after a 503: about one rebalance step. */
     public static final int RETRY_AFTER_SECONDS = 2;
 

@@ -4,12 +4,40 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** A status, headers and a body already in bytes (JSON unless said otherwise). */
-public record ApiResponse(int status, String contentType, Map<String, String> headers, byte[] body) {
+/**
+ * A status, headers and a body already in bytes (JSON unless said otherwise). A class rather than a record: a record
+ * would compare and print its byte[] body by identity; a response is written out, never compared.
+ */
+public final class ApiResponse {
     public static final String JSON = "application/json";
 
-    public ApiResponse {
-        headers = Map.copyOf(headers);
+    private final int status;
+    private final String contentType;
+    private final Map<String, String> headers;
+    private final byte[] body;
+
+    public ApiResponse(int status, String contentType, Map<String, String> headers, byte[] body) {
+        this.status = status;
+        this.contentType = contentType;
+        this.headers = Map.copyOf(headers);
+        this.body = body;
+    }
+
+    public int status() {
+        return status;
+    }
+
+    public String contentType() {
+        return contentType;
+    }
+
+    public Map<String, String> headers() {
+        return headers;
+    }
+
+    /** The body as it goes on the wire: not copied, so not to be changed. */
+    public byte[] body() {
+        return body;
     }
 
     public static ApiResponse json(int status, Object body) {
@@ -28,5 +56,11 @@ public record ApiResponse(int status, String contentType, Map<String, String> he
 
     public String bodyText() {
         return new String(body, StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public String toString() {
+        return "ApiResponse[status=" + status + ", contentType=" + contentType + ", headers=" + headers + ", body="
+                + body.length + " bytes]";
     }
 }

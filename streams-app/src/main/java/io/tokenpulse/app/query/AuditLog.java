@@ -15,6 +15,8 @@ public interface AuditLog {
     void record(Entry entry);
 
     /**
+     * One request as the audit line tells it.
+     *
      * @param who       credential name, {@code anonymous} (auth off) or {@code unauthenticated} (refused)
      * @param route     the route template, or {@code unmatched}
      * @param tenant    the tenant asked about, {@code *} for a list across the caller's tenants, {@code -} for none

@@ -30,10 +30,32 @@ import java.util.stream.Collectors;
 public final class BearerAuth {
     private static final String PREFIX = "Bearer ";
 
-    /** One accepted token: {@code tenants} null reads every tenant. */
-    public record Credential(String name, byte[] sha256, Set<String> tenants) {
-        public Credential {
-            tenants = tenants == null ? null : Set.copyOf(tenants);
+    /**
+     * One accepted token: {@code tenants} null reads every tenant. A class rather than a record, so that the hash
+     * stays inside (a record would hand out its array and compare it by identity).
+     */
+    public static final class Credential {
+        private final String name;
+        private final byte[] sha256;
+        private final Set<String> tenants;
+
+        public Credential(String name, byte[] sha256, Set<String> tenants) {
+            this.name = name;
+            this.sha256 = sha256.clone();
+            this.tenants = tenants == null ? null : Set.copyOf(tenants);
+        }
+
+        public String name() {
+            return name;
+        }
+
+        public Set<String> tenants() {
+            return tenants;
+        }
+
+        /** In constant time ({@link MessageDigest#isEqual}): whether {@code presented} is this credential's hash. */
+        boolean matches(byte[] presented) {
+            return MessageDigest.isEqual(sha256, presented);
         }
 
         Caller caller() {
@@ -86,13 +108,13 @@ public final class BearerAuth {
 
     static List<Credential> parse(String text, String origin) {
         List<Credential> out = new ArrayList<>();
-        String[] lines = text.split("\\R");
+        String[] lines = text.split("\\R", -1);
         for (int i = 0; i < lines.length; i++) {
             String line = lines[i].strip();
             if (line.isEmpty() || line.startsWith("#")) {
                 continue;
             }
-            String[] parts = line.split("\\s+");
+            String[] parts = line.split("\\s+", -1);
             String where = origin + " line " + (i + 1);
             if (parts.length != 3) {
                 throw new IllegalArgumentException(where + ": expected 'NAME SHA256-HEX TENANTS' (TENANTS: * or a,b)");
@@ -135,7 +157,7 @@ public final class BearerAuth {
         byte[] presented = sha256(header.substring(PREFIX.length()).trim());
         Credential matched = null;
         for (Credential c : credentials) {
-            if (MessageDigest.isEqual(c.sha256(), presented)) {
+            if (c.matches(presented)) {
                 matched = c;
             }
         }

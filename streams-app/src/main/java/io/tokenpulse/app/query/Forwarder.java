@@ -59,6 +59,8 @@ public final class Forwarder {
 
     /** Thrown when the peer cannot be reached or does not answer in time (as opposed to answering an error). */
     public static final class PeerUnavailable extends Exception {
+        private static final long serialVersionUID = 1L;
+
         public PeerUnavailable(String message, Throwable cause) {
             super(message, cause);
         }

@@ -30,6 +30,9 @@ public final class KeyLookup {
     }
 
     /**
+     * Answers a request for one key: here when this instance is its active host, else from the active host, else (stale)
+     * from a standby.
+     *
      * @param location where the key lives (from {@link Cluster#locate})
      * @param read     the answer from one partition, empty when the key is not there (404)
      */
@@ -38,7 +41,7 @@ public final class KeyLookup {
         cluster.requireRunning();
         HostInfo self = cluster.self();
         if (location.active().equals(self)) {
-            return local(store, location.partition(), false, notFound, read);
+            return local(location.partition(), false, notFound, read);
         }
         if (request.forwarded()) {
             // Routed here by a peer whose metadata says we are active, but ours does not: ownership is moving.
@@ -51,7 +54,7 @@ public final class KeyLookup {
                     location.active(), store, location.partition(), e.getMessage(), location.standbys());
         }
         if (location.standbys().contains(self)) {
-            return local(store, location.partition(), true, notFound, read);
+            return local(location.partition(), true, notFound, read);
         }
         for (HostInfo standby : location.standbys()) {
             try {
@@ -69,11 +72,10 @@ public final class KeyLookup {
                                    Read read) {
         cluster.requireRunning();
         boolean active = location.active().equals(cluster.self());
-        return local(store, location.partition(), !active, notFound, read);
+        return local(location.partition(), !active, notFound, read);
     }
 
-    private ApiResponse local(String store, int partition, boolean stale, String notFound,
-                              Read read) {
+    private ApiResponse local(int partition, boolean stale, String notFound, Read read) {
         Map<String, Object> body = read.at(partition, stale).orElseThrow(() -> ApiException.notFound(notFound));
         Map<String, Object> out = new LinkedHashMap<>(body);
         out.put("stale", stale);

@@ -19,7 +19,11 @@ public final class QueryApi {
         return routes(cluster, stores, forwarder, tokenKeys, auth, PeerAuth.none(), AuditLog.toLogger(), readiness, scrape, metrics);
     }
 
-    /** @param peer how a forwarded request proves it comes from a peer (the forwarder signs with the same) */
+    /**
+     * The API's routes.
+     *
+     * @param peer how a forwarded request proves it comes from a peer (the forwarder signs with the same)
+     */
     public static QueryRoutes routes(Cluster cluster, LocalStores stores, Forwarder forwarder, Serializer<String> tokenKeys,
                                      BearerAuth auth, PeerAuth peer, AuditLog audit, Readiness readiness,
                                      Supplier<String> scrape, QueryRoutes.RequestMetrics metrics) {

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableMap;
 import java.util.Set;
 import java.util.TreeMap;
 import org.apache.kafka.streams.KeyValue;
@@ -69,7 +70,7 @@ public final class TokenListResource {
     }
 
     private static void scan(ReadOnlyKeyValueStore<String, TokenState> store, TokenFilter filter, Caller caller,
-                             TreeMap<String, TokenState> smallest) {
+                             NavigableMap<String, TokenState> smallest) {
         try (KeyValueIterator<String, TokenState> it = store.all()) {
             while (it.hasNext()) {
                 KeyValue<String, TokenState> kv = it.next();
@@ -87,7 +88,7 @@ public final class TokenListResource {
     }
 
     /** Skips decoding a token's view when its id could not enter the page anyway. */
-    private static boolean smallestCanTake(TreeMap<String, TokenState> smallest, String id, int limit) {
+    private static boolean smallestCanTake(NavigableMap<String, TokenState> smallest, String id, int limit) {
         return smallest.size() <= limit || id.compareTo(smallest.lastKey()) < 0;
     }
 }

@@ -26,6 +26,9 @@ public final class Broadcast<V> implements StreamPartitioner<String, V> {
         this.everywhere = everywhere;
     }
 
+    // Kafka 4.4 deprecates this signature for removal but keeps it abstract (the headers overload only delegates
+    // to it), so every partitioner must still define it. Move to the headers overload when Kafka drops this one.
+    @SuppressWarnings("removal")
     @Override
     public Optional<Set<Integer>> partitions(String topic, String key, V value, int numPartitions) {
         if (value != null && everywhere.test(value)) {

@@ -83,10 +83,11 @@ public final class EndCheckingConsumer extends KafkaConsumer<byte[], byte[]> {
         super.close(option);
     }
 
+    /** @deprecated as in {@link KafkaConsumer}; kept so that a caller of the old form releases the partitions too */
+    @Deprecated
     @Override
     public void close(Duration timeout) {
-        release();
-        super.close(timeout);
+        close(CloseOptions.timeout(timeout));
     }
 
     @Override

@@ -32,8 +32,8 @@ public final class ReorderBuffer {
         }
     }
 
-    /** One held record: its event time and what was stored for it. */
-    public record Held(Bytes key, long at, byte[] value) {
+    /** One held record: its event time and what was stored for it (wrapped, so a Held compares by content). */
+    public record Held(Bytes key, long at, Bytes value) {
     }
 
     public void add(long at, int rank, String id, byte[] value) {
@@ -53,7 +53,7 @@ public final class ReorderBuffer {
             if (at > upTo || out.size() >= max) {
                 break;
             }
-            out.add(new Held(key, at, store.get(key)));
+            out.add(new Held(key, at, Bytes.wrap(store.get(key))));
         }
         return out;
     }

@@ -42,7 +42,8 @@ final class AlertStream implements AutoCloseable {
 
     AlertStream(AlertBuffer buffer) {
         this.buffer = buffer;
-        pump.scheduleWithFixedDelay(this::pumpAll, 250, 250, TimeUnit.MILLISECONDS);
+        // Nothing to wait for: pumpAll catches what a subscriber throws, and close() ends the schedule with the pump.
+        var unused = pump.scheduleWithFixedDelay(this::pumpAll, 250, 250, TimeUnit.MILLISECONDS);
         buffer.onAppend(() -> {
             if (wakeQueued.compareAndSet(false, true)) {
                 pump.execute(this::pumpAll);

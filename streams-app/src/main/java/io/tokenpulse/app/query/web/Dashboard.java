@@ -50,8 +50,11 @@ public final class Dashboard implements AutoCloseable {
     private final AlertStream stream;
     private final DashboardFeed feed;
     private final Map<String, Optional<byte[]>> files = new ConcurrentHashMap<>();
-    /** The stream's request as the route table passed it on (authenticated, caller attached), on this thread. */
-    private final ThreadLocal<ApiRequest> streamRequest = new ThreadLocal<>();
+    /**
+     * The stream's request as the route table passed it on (authenticated, caller attached), on this thread. Set and
+     * cleared within one {@code handle} call, so instances can share it.
+     */
+    private static final ThreadLocal<ApiRequest> STREAM_REQUEST = new ThreadLocal<>();
 
     private Dashboard(AppConfig config, Topics topics, BearerAuth auth, QueryRoutes.RequestMetrics metrics) {
         // The caller's tenants, as the API's credentials grant them (query.auth.credentials).
@@ -104,9 +107,9 @@ public final class Dashboard implements AutoCloseable {
             ApiRequest admitted;
             try {
                 checked = routes.handle(parsed.get());
-                admitted = streamRequest.get();
+                admitted = STREAM_REQUEST.get();
             } finally {
-                streamRequest.remove();
+                STREAM_REQUEST.remove();
             }
             if (path.equals(STREAM) && checked.status() == 200 && admitted != null) {
                 // The stream filters with the request the route table admitted, so it sees who the caller is.
@@ -142,7 +145,7 @@ public final class Dashboard implements AutoCloseable {
 
     private ApiResponse streamCheck(ApiRequest request) {
         ApiResponse ok = resource.streamCheck(request);
-        streamRequest.set(request);
+        STREAM_REQUEST.set(request);
         return ok;
     }
 

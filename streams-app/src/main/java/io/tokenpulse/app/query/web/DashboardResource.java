@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.SortedSet;
 import java.util.TreeSet;
 import java.util.function.Predicate;
 
@@ -108,7 +109,7 @@ public final class DashboardResource {
      */
     public ApiResponse tenants(ApiRequest request) {
         Predicate<String> tenants = visible(request);
-        Map<String, TreeSet<String>> owners = reports.owners(tenants);
+        Map<String, SortedSet<String>> owners = reports.owners(tenants);
         for (AlertBuffer.Entry e : alerts.latest(x -> tenants.test(x.tenant()), MAX_ALERTS * 10)) {
             owners.computeIfAbsent(e.tenant(), t -> new TreeSet<>());
         }

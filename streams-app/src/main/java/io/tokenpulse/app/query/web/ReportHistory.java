@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.Optional;
+import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Predicate;
@@ -45,11 +46,11 @@ public final class ReportHistory {
     }
 
     /** Every tenant with a report, and its owners. */
-    public synchronized Map<String, TreeSet<String>> owners(Predicate<String> tenants) {
-        Map<String, TreeSet<String>> out = new TreeMap<>();
+    public synchronized Map<String, SortedSet<String>> owners(Predicate<String> tenants) {
+        Map<String, SortedSet<String>> out = new TreeMap<>();
         for (Series s : series.keySet()) {
             if (tenants.test(s.tenant())) {
-                TreeSet<String> owners = out.computeIfAbsent(s.tenant(), t -> new TreeSet<>());
+                SortedSet<String> owners = out.computeIfAbsent(s.tenant(), t -> new TreeSet<>());
                 if (!s.owner().isEmpty()) {
                     owners.add(s.owner());
                 }
