@@ -315,8 +315,10 @@ public final class FaultHarness {
         log(out, format, args);
     }
 
+    @FormatMethod
     static void log(PrintStream out, String format, Object... args) {
-        out.printf("[faults %s] %s%n", java.time.LocalTime.now().withNano(0), String.format(format, args));
+        out.printf("[faults %s] %s%n", java.time.LocalTime.now(java.time.ZoneId.systemDefault()).withNano(0),
+                String.format(format, args));
     }
 
     /** {@code FaultHarness [short|long] [--work DIR] [--tokens N] [--days D] [--tenants T] [--keep]}; exit 1 when it failed. */

@@ -99,7 +99,7 @@ final class Faults {
         p.onExit().get(60, TimeUnit.SECONDS);
         FaultHarness.log(out, "broker %d %s (%s)", id, kill9 ? "killed (SIGKILL)" : "stopped (SIGTERM)", at);
         Thread.sleep(3_000);
-        stack.up(StackOptions.defaults().withTimeout(Duration.ofSeconds(120)));
+        stack.up(StackOptions.defaults().withTimeout(Duration.ofMinutes(2)));
         Duration back = since(t0);
         faults.add(new FaultHarness.Fault((kill9 ? "kill -9 broker " : "clean bounce of broker ") + id + " (" + when + ")", at,
                 back, progress.resumed(group, topics, before, t0), "restarted by 'up' after 3 s down"));
@@ -158,7 +158,7 @@ final class Faults {
         long t0 = System.nanoTime();
         close(i);
         Duration closed = since(t0);
-        stack.up(StackOptions.defaults().withTimeout(Duration.ofSeconds(120)));
+        stack.up(StackOptions.defaults().withTimeout(Duration.ofMinutes(2)));
         i.start().awaitRunning(Duration.ofMinutes(3));
         faults.add(new FaultHarness.Fault("close " + i.name + " while broker 2 is dead", at, since(t0), null,
                 "close took " + secs(closed)));

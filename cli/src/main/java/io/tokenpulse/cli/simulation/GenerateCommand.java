@@ -24,13 +24,14 @@ public final class GenerateCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         AppConfig config = connection.load();
         try (SchemaRegistryClient registry = SchemaRegistryClients.fromConfig(config.registry().clientConfig());
-             TokenPulsePublisher publisher = Publishers.open(config, registry);
-             LiveFleet live = new LiveFleet(fleet)) {
-            Runtime.getRuntime().addShutdownHook(new Thread(live::stop));
-            live.start(publisher, "generator");
-            live.await(Duration.ofSeconds(10),
-                    () -> System.err.printf("... %,d events published (%d failed)%n", live.published(), live.failed()));
-            live.close(); // nothing more is sent: the counts below are final
+             TokenPulsePublisher publisher = Publishers.open(config, registry)) {
+            LiveFleet live = new LiveFleet(fleet);
+            try (live) { // closed before the counts below are read: nothing more is sent after it
+                Runtime.getRuntime().addShutdownHook(new Thread(live::stop));
+                live.start(publisher, "generator");
+                live.await(Duration.ofSeconds(10),
+                        () -> System.err.printf("... %,d events published (%d failed)%n", live.published(), live.failed()));
+            }
             publisher.flush();
             System.out.printf("Published %,d events (%d failed).%n", live.published(), live.failed());
             return live.failed() == 0 ? 0 : 2;

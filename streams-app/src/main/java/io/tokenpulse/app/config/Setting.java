@@ -33,7 +33,7 @@ public record Setting<T>(String name, Type<T> type, String defaultValue, String 
             throw new IllegalArgumentException(name + ": either a built-in default or what applies without one");
         }
         if (defaultValue != null) {
-            parse(name, type, validator, defaultValue); // a bad built-in default fails at class loading, not in use
+            parse(type, validator, defaultValue); // a bad built-in default fails at class loading, not in use
         }
     }
 
@@ -75,7 +75,7 @@ public record Setting<T>(String name, Type<T> type, String defaultValue, String 
      * and what is accepted (without the key or the value, which the caller adds as it shows them).
      */
     public T parse(String text) {
-        return parse(name, type, validator, text);
+        return parse(type, validator, text);
     }
 
     /** Checks a typed value (a record built in code); the message names the setting and what it accepts. */
@@ -87,7 +87,7 @@ public record Setting<T>(String name, Type<T> type, String defaultValue, String 
         return value;
     }
 
-    private static <T> T parse(String name, Type<T> type, Validator<? super T> validator, String text) {
+    private static <T> T parse(Type<T> type, Validator<? super T> validator, String text) {
         T value;
         try {
             value = type.parser().apply(text.trim());
@@ -153,7 +153,7 @@ public record Setting<T>(String name, Type<T> type, String defaultValue, String 
 
         private static List<String> sha256List(String v) {
             List<String> hashes = new ArrayList<>();
-            for (String h : v.split(",")) {
+            for (String h : v.split(",", -1)) {
                 String hash = h.trim().toLowerCase(Locale.ROOT);
                 if (hash.isEmpty()) {
                     continue;

@@ -86,6 +86,7 @@ public final class EndCheckingConsumer extends KafkaConsumer<byte[], byte[]> {
     /** @deprecated as in {@link KafkaConsumer}; kept so that a caller of the old form releases the partitions too */
     @Deprecated
     @Override
+    @SuppressWarnings("InlineMeSuggester") // an override of the client's deprecated method, not an API of ours to inline
     public void close(Duration timeout) {
         close(CloseOptions.timeout(timeout));
     }
