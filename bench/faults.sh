@@ -17,7 +17,7 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 MODE="${1:-short}"; shift || true
 echo "== building (no install; the reactor's own jars)"
-mvn -q -B -o -DskipTests -DskipFuzz=true package -pl bench -am
+./mvnw -q -B -o -DskipTests -DskipFuzz=true package -pl bench -am
 CP="$ROOT/bench/target/lib/*:$ROOT/bench/target/tokenpulse-bench-0.1.0-SNAPSHOT.jar"
 echo "== fault harness, $MODE mode"
 exec java -Xmx1g -Dtokenpulse.apicurio.dir="$ROOT/local/target/apicurio" \

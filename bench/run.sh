@@ -11,7 +11,7 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 TOKENS="${1:-100000}"; USES="${2:-1000000}"; IDLE="${3:-1000000}"
 echo "== building"
-mvn -q -B -DskipTests package -pl bench -am
+./mvnw -q -B -DskipTests package -pl bench -am
 CP="$ROOT/bench/target/lib/*:$ROOT/bench/target/tokenpulse-bench-0.1.0-SNAPSHOT.jar"
 echo "== local stack"
 ./tokenpulse up >/dev/null && ./tokenpulse status

@@ -37,7 +37,7 @@ import picocli.CommandLine.Option;
 
 @Command(name = "simulate", mixinStandardHelpOptions = true,
         description = {"Simulate a realistic fleet (services, versions, deploys and retirements, diurnal usage, rotations, renewals, forgotten and over-granted tokens, scope creep, misuse, unknown tokens, compromises) over D days of event time, deterministic for a seed, and write its ground truth (every alert the contract says must follow, and the true incident metrics) for 'evaluate'.",
-            "Publishes one simulated day at a time, lifecycle before usage, and by default waits after each day until the pipeline (consumer group application.id) has consumed it, so cross-partition facts arrive before the deadlines that need them. The simulator publishes its own tenant policy (durations scaled to days, see docs/SIMULATION.md)."})
+            "Publishes the events in event-time order as fast as the broker takes them (or at --rate), never waiting for the pipeline: the answers do not depend on how the input arrives (docs/TIME.md). The simulator publishes its own tenant policy (durations scaled to days, see docs/SIMULATION.md)."})
 public final class SimulateCommand implements Callable<Integer> {
     @Mixin
     ConnectionOptions connection;
