@@ -10,14 +10,17 @@
 #
 #   short  one broker kill mid-publish, one instance kill, one state restore (what FaultHarnessIT runs in CI)
 #   long   three instance kills, a broker kill mid-publish and one mid-processing, a clean broker bounce, an instance
-#          SIGSTOPped past max.poll.interval.ms and resumed (zombie fencing), a state restore, and a close() while a
-#          broker is dead (default 2,000 tokens over 30 days; takes 10-20 minutes on a 2-core machine)
+#          SIGSTOPped past max.poll.interval.ms and resumed (zombie fencing), a network partition of one instance for
+#          45 s, a state restore, and a close() while a broker is dead (default 2,000 tokens over 30 days; takes 15-25
+#          minutes on a 2-core machine). The partition runs that instance in a network namespace of its own and takes
+#          its veth link down: it needs root (or CAP_NET_ADMIN) and iproute2's 'ip'; without them the harness stops at
+#          once and says so, and --no-partition runs the rest.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 MODE="${1:-short}"; shift || true
 echo "== building (no install; the reactor's own jars)"
-./mvnw -q -B -o -DskipTests -DskipFuzz=true package -pl bench -am
+./mvnw -q -B -DskipTests -DskipFuzz=true package -pl bench -am
 CP="$ROOT/bench/target/lib/*:$ROOT/bench/target/tokenpulse-bench-0.1.0-SNAPSHOT.jar"
 echo "== fault harness, $MODE mode"
 exec java -Xmx1g -Dtokenpulse.apicurio.dir="$ROOT/local/target/apicurio" \

@@ -6,7 +6,6 @@ import com.google.errorprone.annotations.FormatMethod;
 import io.tokenpulse.app.config.AppConfig;
 import io.tokenpulse.local.LocalStack;
 import io.tokenpulse.local.StackOptions;
-import io.tokenpulse.schemas.TopicSetup;
 import io.tokenpulse.local.UpResult;
 import io.tokenpulse.registry.SchemaRegistryClient;
 import io.tokenpulse.registry.SchemaRegistryClients;
@@ -37,7 +36,8 @@ import org.apache.kafka.clients.admin.Admin;
  * disturbing and {@link RunProgress} tells how far a run has got.
  *
  * <p>{@code short} (CI): one broker kill mid-publish, one instance kill mid-processing, one state restore.
- * {@code long} (by hand, {@code bench/faults.sh}): every fault of issue 14 but the network partition.
+ * {@code long} (by hand, {@code bench/faults.sh}): every fault of issue 14, the network partition of an instance
+ * ({@link NetPartition}) included.
  */
 public final class FaultHarness {
     /** The consumer-side limits of the disturbed run: a stopped instance is out of the group within seconds. */
@@ -49,7 +49,8 @@ public final class FaultHarness {
     private static final Duration SETTLE_LIMIT = Duration.ofMinutes(5);
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    public record Options(Path work, boolean longMode, int tenants, int tokens, int days, boolean keep) {
+    /** {@code partition}: long mode cuts one instance's network (needs root for a network namespace). */
+    public record Options(Path work, boolean longMode, int tenants, int tokens, int days, boolean keep, boolean partition) {
     }
 
     /**
@@ -117,6 +118,15 @@ public final class FaultHarness {
     private Result run() throws Exception {
         Files.createDirectories(options.work());
         List<Instance> all = new ArrayList<>();
+        boolean partition = options.longMode() && options.partition();
+        if (partition) {
+            String why = NetPartition.unavailable();
+            if (why != null) {
+                throw new IllegalStateException("cannot make the network partition: " + why
+                        + ". Run as root, or pass --no-partition to run the long mode without it.");
+            }
+        }
+        NetPartition network = null;
         try {
             UpResult up = stack.up(StackOptions.defaults().withBrokers(3).withPartitions(6).withTimeout(Duration.ofMinutes(2)));
             bootstrap = up.bootstrapServers();
@@ -143,7 +153,7 @@ public final class FaultHarness {
             log("reference run");
             cli(options.work().resolve("publish-ref.log"), concat(List.of("publish", "--format", "jsonl", "--quiet",
                     fleet.toString()), settingsFlags(ref, "tp-ref", null)));
-            Instance reference = instance("ref-1", ref, "tp-ref", false);
+            Instance reference = instance("ref-1", ref, "tp-ref", false, null);
             all.add(reference);
             reference.start().awaitRunning(Duration.ofMinutes(2));
             progress.awaitDone("tp-ref", ref);
@@ -151,8 +161,12 @@ public final class FaultHarness {
 
             // The disturbed run: two instances, the fleet published while they run, faults on the way.
             log("disturbed run");
-            Instance a = instance("flt-a", flt, "tp-flt", true);
-            Instance b = instance("flt-b", flt, "tp-flt", true);
+            if (partition) {
+                network = NetPartition.create(1, bridgedPorts(), options.work().resolve("logs").resolve("bridge.log"));
+                log("instance flt-a runs in %s", network.describe());
+            }
+            Instance a = instance("flt-a", flt, "tp-flt", true, network);
+            Instance b = instance("flt-b", flt, "tp-flt", true, null);
             all.add(a);
             all.add(b);
             a.start();
@@ -202,6 +216,9 @@ public final class FaultHarness {
                     i.kill9();
                 }
             }
+            if (network != null) {
+                network.close();
+            }
             stack.down(!options.keep());
         }
     }
@@ -226,7 +243,15 @@ public final class FaultHarness {
         return Instance.flags(bootstrap, registryUrl, s);
     }
 
-    private Instance instance(String name, Map<TopicDef, String> topics, String appId, boolean disturbed) {
+    /** The ports an instance reaches: every broker's and the registry's. */
+    private List<Integer> bridgedPorts() {
+        List<Integer> ports = new ArrayList<>();
+        stack.status().brokers().forEach(b -> ports.add(b.port()));
+        ports.add(java.net.URI.create(registryUrl).getPort());
+        return ports;
+    }
+
+    private Instance instance(String name, Map<TopicDef, String> topics, String appId, boolean disturbed, NetPartition network) {
         Map<String, String> s = new LinkedHashMap<>();
         Path state = options.work().resolve("state").resolve(name);
         s.put(AppConfig.STATE_DIR, state.toString());
@@ -239,7 +264,7 @@ public final class FaultHarness {
             s.put(AppConfig.STREAMS_PREFIX + "max.poll.interval.ms", Long.toString(MAX_POLL_INTERVAL.toMillis()));
         }
         return new Instance(name, state, options.work().resolve("logs").resolve(name + ".log"),
-                settingsFlags(topics, appId, s));
+                settingsFlags(topics, appId, s), network);
     }
 
     private Map<String, String> evaluate(Path truth, Map<TopicDef, String> topics, String appId) throws Exception {
@@ -321,7 +346,10 @@ public final class FaultHarness {
                 String.format(format, args));
     }
 
-    /** {@code FaultHarness [short|long] [--work DIR] [--tokens N] [--days D] [--tenants T] [--keep]}; exit 1 when it failed. */
+    /**
+     * {@code FaultHarness [short|long] [--work DIR] [--tokens N] [--days D] [--tenants T] [--keep] [--no-partition]};
+     * exit 1 when it failed.
+     */
     public static void main(String[] args) throws Exception {
         boolean longMode = args.length > 0 && args[0].equals("long");
         Path work = Path.of("target", "faults-" + (longMode ? "long" : "short")).toAbsolutePath();
@@ -329,6 +357,7 @@ public final class FaultHarness {
         int days = longMode ? 30 : 10;
         int tenants = 3;
         boolean keep = false;
+        boolean partition = true;
         for (int i = 1; i < args.length; i++) {
             switch (args[i]) {
                 case "--work" -> work = Path.of(args[++i]).toAbsolutePath();
@@ -336,10 +365,11 @@ public final class FaultHarness {
                 case "--days" -> days = Integer.parseInt(args[++i]);
                 case "--tenants" -> tenants = Integer.parseInt(args[++i]);
                 case "--keep" -> keep = true;
+                case "--no-partition" -> partition = false;
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]);
             }
         }
-        Result result = run(new Options(work, longMode, tenants, tokens, days, keep), System.out);
+        Result result = run(new Options(work, longMode, tenants, tokens, days, keep, partition), System.out);
         System.out.print(result.describe());
         System.exit(result.passed() ? 0 : 1);
     }

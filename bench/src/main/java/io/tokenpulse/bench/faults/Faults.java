@@ -63,7 +63,7 @@ final class Faults {
         return restore(b);
     }
 
-    /** Every fault of issue 14 but the network partition. */
+    /** Every fault of issue 14; the network partition only when {@code a} runs in a namespace of its own. */
     Restore longFaults(Instance a, Instance b, Process publish) throws Exception {
         progress.awaitPublished(topics, 0.2, publish);
         killBroker(2, "mid-publish", true);
@@ -77,7 +77,11 @@ final class Faults {
         killBroker(1, "clean bounce", false);
         progress.awaitProcessed(group, topics, 0.6);
         zombie(a);
-        progress.awaitProcessed(group, topics, 0.75);
+        if (a.network() != null) {
+            progress.awaitProcessed(group, topics, 0.68);
+            partition(a);
+        }
+        progress.awaitProcessed(group, topics, 0.76);
         killInstance(a);
         progress.awaitProcessed(group, topics, 0.85);
         Restore restore = restore(b);
@@ -133,6 +137,36 @@ final class Faults {
             // A fenced zombie may die; that is allowed, losing or repeating output is not.
             i.start().awaitRunning(Duration.ofMinutes(3));
         }
+    }
+
+    /**
+     * Cuts the instance's network link for longer than its session timeout and max.poll.interval.ms together, so the
+     * group gives its tasks to the other instance while it still runs and holds open transactions; then heals the
+     * link. Back is from the heal until the instance is a member of the group with partitions again.
+     */
+    private void partition(Instance i) throws Exception {
+        String at = progress.describe(group, topics);
+        long before = progress.committed(group, topics);
+        Duration length = FaultHarness.SESSION_TIMEOUT.plus(FaultHarness.MAX_POLL_INTERVAL).plusSeconds(10);
+        long t0 = System.nanoTime();
+        i.network().cut();
+        FaultHarness.log(out, "instance %s cut off (%s) for %d s (%s)", i.name, i.network().describe(), length.toSeconds(), at);
+        Thread.sleep(length.toMillis());
+        long duringCut = progress.committed(group, topics);
+        i.network().heal();
+        long healed = System.nanoTime();
+        Duration rejoined = progress.awaitMember(group, i.name, Duration.ofMinutes(3));
+        String fate = "";
+        if (!i.alive()) {
+            // Fenced after the heal, it may give up and exit; restarting it is the operator's part, not a loss.
+            fate = "; it exited after the heal and was restarted";
+            i.start().awaitRunning(Duration.ofMinutes(3));
+            rejoined = progress.awaitMember(group, i.name, Duration.ofMinutes(3));
+        }
+        faults.add(new FaultHarness.Fault("network partition of instance " + i.name + " " + length.toSeconds() + " s", at,
+                rejoined == null ? null : Duration.ofNanos(System.nanoTime() - healed), progress.resumed(group, topics, before, t0),
+                "back = from the heal until it held partitions again; the other instance committed " + (duringCut - before)
+                        + " more input offsets during the cut" + fate));
     }
 
     private Restore restore(Instance i) throws Exception {

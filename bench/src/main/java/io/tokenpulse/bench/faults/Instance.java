@@ -23,15 +23,23 @@ final class Instance {
     final Path stateDir;
     private final Path log;
     private final List<String> args;
+    /** The network namespace it runs in, or null for the host's network. */
+    private final NetPartition network;
     private Process process;
     private long startedNanos;
     private long logOffset;
 
-    Instance(String name, Path stateDir, Path log, List<String> runArgs) {
+    Instance(String name, Path stateDir, Path log, List<String> runArgs, NetPartition network) {
         this.name = name;
         this.stateDir = stateDir;
         this.log = log;
         this.args = List.copyOf(runArgs);
+        this.network = network;
+    }
+
+    /** The namespace this instance runs in, or null. */
+    NetPartition network() {
+        return network;
     }
 
     synchronized Instance start() {
@@ -42,7 +50,7 @@ final class Instance {
             Files.createDirectories(log.getParent());
             logOffset = Files.exists(log) ? Files.size(log) : 0;
             startedNanos = System.nanoTime();
-            process = new ProcessBuilder(command).redirectErrorStream(true)
+            process = new ProcessBuilder(network == null ? command : network.wrap(command)).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + name, e);

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
@@ -88,6 +89,29 @@ final class RunProgress {
                 quietSince = System.nanoTime();
             }
         }
+    }
+
+    /**
+     * Until a member of the group whose static id starts with {@code instance} (Kafka Streams adds a thread suffix)
+     * holds at least one partition; how long that took, or null if not within the timeout.
+     */
+    Duration awaitMember(String group, String instance, Duration timeout) throws Exception {
+        long t0 = System.nanoTime();
+        while (System.nanoTime() - t0 < timeout.toNanos()) {
+            try (Admin admin = admin()) {
+                ConsumerGroupDescription d = admin.describeConsumerGroups(List.of(group)).describedGroups().get(group)
+                        .get(30, TimeUnit.SECONDS);
+                boolean member = d.members().stream().anyMatch(m -> m.groupInstanceId().map(id -> id.startsWith(instance)).orElse(false)
+                        && !m.assignment().topicPartitions().isEmpty());
+                if (member) {
+                    return FaultHarness.since(t0);
+                }
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                // the coordinator may be moving: look again
+            }
+            Thread.sleep(500);
+        }
+        return null;
     }
 
     List<String> awaitNoOpenTransactions(OutputVerifier verifier, String group, Map<TopicDef, String> topics) throws Exception {

@@ -18,7 +18,7 @@ class FaultHarnessIT {
 
     @Test
     void brokerKillInstanceKillAndRestoreChangeNoOutput() throws Exception {
-        FaultHarness.Result result = FaultHarness.run(new FaultHarness.Options(work, false, 2, 120, 10, false), System.out);
+        FaultHarness.Result result = FaultHarness.run(new FaultHarness.Options(work, false, 2, 120, 10, false, false), System.out);
         System.out.print(result.describe());
 
         // Not a record lost or repeated on the way in: the publisher's sends all acknowledged, each once
