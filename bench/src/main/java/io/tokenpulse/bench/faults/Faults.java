@@ -12,7 +12,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.common.TopicPartition;
 
 /**
  * The faults of the disturbed run, each at a point of its progress, and what each cost: how long until the
@@ -123,15 +125,17 @@ final class Faults {
     private void zombie(Instance i) throws Exception {
         String at = progress.describe(group, topics);
         long before = progress.committed(group, topics);
+        Set<TopicPartition> held = progress.heldBy(group, i.name, topics);
+        long heldBefore = progress.committed(group, topics, held);
         long t0 = System.nanoTime();
         i.signal("STOP");
         Duration stopped = FaultHarness.MAX_POLL_INTERVAL.plusSeconds(10);
-        Thread.sleep(stopped.toMillis());
+        Duration resumed = takenOverWithin(held, heldBefore, t0, stopped);
         long duringStop = progress.committed(group, topics);
         i.signal("CONT");
         faults.add(new FaultHarness.Fault("SIGSTOP instance " + i.name + " " + stopped.toSeconds() + " s, then SIGCONT", at,
-                since(t0), progress.resumed(group, topics, before, t0), "the other instance committed "
-                + (duringStop - before) + " more input offsets while it was stopped; its zombie must be fenced"));
+                since(t0), resumed, "resumed = until its " + held.size() + " input partitions were committed by another member; "
+                + "the group committed " + (duringStop - before) + " more input offsets while it was stopped; its zombie must be fenced"));
         Thread.sleep(5_000);
         if (!i.alive()) {
             // A fenced zombie may die; that is allowed, losing or repeating output is not.
@@ -148,10 +152,12 @@ final class Faults {
         String at = progress.describe(group, topics);
         long before = progress.committed(group, topics);
         Duration length = FaultHarness.SESSION_TIMEOUT.plus(FaultHarness.MAX_POLL_INTERVAL).plusSeconds(10);
+        Set<TopicPartition> held = progress.heldBy(group, i.name, topics);
+        long heldBefore = progress.committed(group, topics, held);
         long t0 = System.nanoTime();
         i.network().cut();
         FaultHarness.log(out, "instance %s cut off (%s) for %d s (%s)", i.name, i.network().describe(), length.toSeconds(), at);
-        Thread.sleep(length.toMillis());
+        Duration resumed = takenOverWithin(held, heldBefore, t0, length);
         long duringCut = progress.committed(group, topics);
         i.network().heal();
         long healed = System.nanoTime();
@@ -164,9 +170,27 @@ final class Faults {
             rejoined = progress.awaitMember(group, i.name, Duration.ofMinutes(3));
         }
         faults.add(new FaultHarness.Fault("network partition of instance " + i.name + " " + length.toSeconds() + " s", at,
-                rejoined == null ? null : Duration.ofNanos(System.nanoTime() - healed), progress.resumed(group, topics, before, t0),
-                "back = from the heal until it held partitions again; the other instance committed " + (duringCut - before)
+                rejoined == null ? null : Duration.ofNanos(System.nanoTime() - healed),
+                resumed, "back = from the heal until it held partitions again; resumed = until its " + held.size()
+                        + " input partitions were committed by another member; the group committed " + (duringCut - before)
                         + " more input offsets during the cut" + fate));
+    }
+
+    /**
+     * Watches, for {@code length} from {@code t0} (while the instance that held them is stopped or cut off), the
+     * committed offsets of the input partitions it held: how long until another member moved them past
+     * {@code before}, or null if none did within that time (or it held nothing with input left).
+     */
+    private Duration takenOverWithin(Set<TopicPartition> held, long before, long t0, Duration length) throws Exception {
+        long end = t0 + length.toNanos();
+        Duration resumed = null;
+        while (System.nanoTime() < end) {
+            if (resumed == null && !held.isEmpty() && progress.committed(group, topics, held) > before) {
+                resumed = since(t0);
+            }
+            Thread.sleep(Math.max(0, Math.min(500, (end - System.nanoTime()) / 1_000_000)));
+        }
+        return resumed;
     }
 
     private Restore restore(Instance i) throws Exception {

@@ -6,7 +6,9 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.admin.OffsetSpec;
@@ -114,6 +116,19 @@ final class RunProgress {
         return null;
     }
 
+    /** The input partitions the instance's members hold now (empty when it is not in the group or it cannot tell). */
+    Set<TopicPartition> heldBy(String group, String instance, Map<TopicDef, String> topics) throws Exception {
+        List<String> inputs = INPUTS.stream().map(topics::get).toList();
+        try (Admin admin = admin()) {
+            ConsumerGroupDescription d = admin.describeConsumerGroups(List.of(group)).describedGroups().get(group).get(30, TimeUnit.SECONDS);
+            return d.members().stream().filter(m -> m.groupInstanceId().map(id -> id.startsWith(instance)).orElse(false))
+                    .flatMap(m -> m.assignment().topicPartitions().stream()).filter(tp -> inputs.contains(tp.topic()))
+                    .collect(Collectors.toSet());
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            return Set.of();
+        }
+    }
+
     List<String> awaitNoOpenTransactions(OutputVerifier verifier, String group, Map<TopicDef, String> topics) throws Exception {
         // A killed instance's transaction is aborted by its coordinator after transaction.timeout.ms: allow for it.
         long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
@@ -146,11 +161,17 @@ final class RunProgress {
     }
 
     long committed(String group, Map<TopicDef, String> topics) throws Exception {
+        return committed(group, topics, null);
+    }
+
+    /** The committed input offsets of the group, summed over {@code only} (every input partition when null). */
+    long committed(String group, Map<TopicDef, String> topics, Set<TopicPartition> only) throws Exception {
         try (Admin admin = admin()) {
             Map<TopicPartition, OffsetAndMetadata> offsets = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata()
                     .get(30, TimeUnit.SECONDS);
             List<String> inputs = INPUTS.stream().map(topics::get).toList();
             return offsets.entrySet().stream().filter(e -> inputs.contains(e.getKey().topic()) && e.getValue() != null)
+                    .filter(e -> only == null || only.contains(e.getKey()))
                     .mapToLong(e -> e.getValue().offset()).sum();
         } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
             return 0; // the coordinator may be moving (a broker just died): no progress seen this time
