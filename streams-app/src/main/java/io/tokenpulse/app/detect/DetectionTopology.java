@@ -4,6 +4,7 @@ import io.tokenpulse.app.config.Detection;
 import io.tokenpulse.app.config.Topics;
 import io.tokenpulse.app.ingest.IngestTopology;
 import io.tokenpulse.app.metrics.ReportTopology;
+import io.tokenpulse.app.state.StoredTokenState;
 import io.tokenpulse.app.time.Broadcast;
 import io.tokenpulse.app.time.InputEnds;
 import io.tokenpulse.app.time.LateRecords;
@@ -151,9 +152,12 @@ public final class DetectionTopology {
         ReportTopology.addTo(builder, facts.get(), incidents.get(), topics, s.detection(), s.sources());
     }
 
-    /** How the token store holds a token's state (the bench measures state size with it). */
+    /**
+     * How the token store holds a token's state (the bench measures state size with it): compact, without the registry
+     * header (see {@link StoredTokenState}); states of the registry-framed format before it are still read.
+     */
     public static Serde<TokenState> tokenStateSerde(Topics topics) {
-        return topics.storeSerde(TokenState.class);
+        return StoredTokenState.serde(topics.storeSerde(TokenState.class));
     }
 
     private static void routeAlerts(KStream<String, TokenOutput> alerts, Topics topics) {

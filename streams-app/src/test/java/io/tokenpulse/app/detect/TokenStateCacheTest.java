@@ -77,7 +77,7 @@ class TokenStateCacheTest {
                     .findFirst().orElseThrow();
             var records = p.driver.createOutputTopic(changelog, new ByteArrayDeserializer(), new ByteArrayDeserializer()).readRecordsToList();
             assertTrue(records.size() >= 2, "one state per record's commit: " + records.size());
-            TokenState last = p.topics.storeSerde(TokenState.class).deserializer().deserialize(changelog, records.get(records.size() - 1).value());
+            TokenState last = DetectionTopology.tokenStateSerde(p.topics).deserializer().deserialize(changelog, records.get(records.size() - 1).value());
             assertEquals(p.tokenState("t1").orElseThrow(), last, "the changelog holds the state as judged");
         }
     }
