@@ -155,10 +155,14 @@ public final class TokenProcessor implements Processor<String, TokenInput, Strin
                 hold(tokenId, input, at);
             }
         }
-        advance(wall, false, JUDGE_PER_RECORD);
-        if (arrival != null) {
-            held.add(arrival.key(), HeldInput.encode(arrival.input()));
-            arrival = null;
+        try {
+            advance(wall, false, JUDGE_PER_RECORD);
+        } finally {
+            // Held even when judging an earlier record failed, as it was when records were held before the drain.
+            if (arrival != null) {
+                held.add(arrival.key(), HeldInput.encode(arrival.input()));
+                arrival = null;
+            }
         }
     }
 
@@ -262,9 +266,11 @@ public final class TokenProcessor implements Processor<String, TokenInput, Strin
         return true;
     }
 
+    /** Judges the arrival; it is gone first, as a held record is removed before it is judged. */
     private void judgeArrival() {
-        judge.apply(arrival.tokenId(), arrival.input());
+        Arrival a = arrival;
         arrival = null;
+        judge.apply(a.tokenId(), a.input());
     }
 
     private void judgedTo(long w) {
