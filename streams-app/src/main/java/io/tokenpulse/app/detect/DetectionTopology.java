@@ -4,6 +4,7 @@ import io.tokenpulse.app.config.Detection;
 import io.tokenpulse.app.config.Topics;
 import io.tokenpulse.app.ingest.IngestTopology;
 import io.tokenpulse.app.metrics.ReportTopology;
+import io.tokenpulse.app.state.StoredTokenState;
 import io.tokenpulse.app.time.Broadcast;
 import io.tokenpulse.app.time.InputEnds;
 import io.tokenpulse.app.time.LateRecords;
@@ -60,6 +61,11 @@ public final class DetectionTopology {
     public static final String VERSION_PROGRESS_STORE = "version-progress";
     public static final String DEPLOY_PROGRESS_STORE = "deployment-progress";
     public static final String POLICY_PROGRESS_STORE = "policy-progress";
+    /**
+     * Token states kept as objects per task (see {@link TokenStateCache}): the tokens judged between two commits and
+     * then some; a few MB of heap per task.
+     */
+    static final int TOKEN_CACHE_ENTRIES = 4_096;
     /** Repartition topics (prefixed with the application id by Kafka Streams). */
     public static final String BINDINGS_REPARTITION = "token-bindings";
     public static final String DEPLOYMENTS_REPARTITION = "deployments-by-version";
@@ -78,10 +84,12 @@ public final class DetectionTopology {
                 v -> v.getKind() == VersionInputKind.WATERMARK);
         Produced<String, TokenLink> toLinks = topics.links().produced("token-links-sink").withStreamPartitioner(linkPartitions);
 
-        // A busy token is read and written by every record: the record cache answers the reads and sends one changelog
-        // record and one RocksDB write per token and commit, not per record.
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(TOKEN_STORE),
-                topics.keySerde(), tokenStateSerde(topics)).withCachingEnabled());
+        // A busy token is read and written by every record: the object cache in front of the store answers the reads
+        // with the object last written and serialises each changed state once per commit, sending one changelog record
+        // and one RocksDB write per token and commit. The record cache would hold the same states a second time, as
+        // bytes, and take room from the held records: it is off here.
+        builder.addStateStore(TokenStateCache.builder(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(TOKEN_STORE),
+                topics.keySerde(), tokenStateSerde(topics)), TOKEN_CACHE_ENTRIES));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DUE_STORE),
                 Serdes.Bytes(), Serdes.ByteArray()));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(TENANT_INDEX_STORE),
@@ -144,9 +152,12 @@ public final class DetectionTopology {
         ReportTopology.addTo(builder, facts.get(), incidents.get(), topics, s.detection(), s.sources());
     }
 
-    /** How the token store holds a token's state (the bench measures state size with it). */
+    /**
+     * How the token store holds a token's state (the bench measures state size with it): compact, without the registry
+     * header (see {@link StoredTokenState}); states of the registry-framed format before it are still read.
+     */
     public static Serde<TokenState> tokenStateSerde(Topics topics) {
-        return topics.storeSerde(TokenState.class);
+        return StoredTokenState.serde(topics.storeSerde(TokenState.class));
     }
 
     private static void routeAlerts(KStream<String, TokenOutput> alerts, Topics topics) {

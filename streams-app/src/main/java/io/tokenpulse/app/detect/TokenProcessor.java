@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.processor.Cancellable;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -79,6 +80,15 @@ public final class TokenProcessor implements Processor<String, TokenInput, Strin
     private long judgedUpTo = Long.MIN_VALUE;
     private long reportedUpTo = Long.MIN_VALUE;
     private Cancellable catchingUp;
+    /**
+     * The record being processed, once it is due to be held: the drain that follows judges it in its place in the
+     * judging order, exactly as if it were held (a record at or behind the watermark's cut is judged at once, without
+     * being encoded, stored, read back and decoded); whatever the drain leaves is held after it.
+     */
+    private Arrival arrival;
+
+    private record Arrival(Bytes key, long at, String tokenId, TokenInput input) {
+    }
 
     public TokenProcessor(Detection settings, TimeSources sources, Clock clock, LateRecords late, InputEnds ends,
                           String lifecycleTopic, String usageTopic) {
@@ -112,6 +122,7 @@ public final class TokenProcessor implements Processor<String, TokenInput, Strin
                 context.getStateStore(DetectionTopology.DUE_STORE), context.getStateStore(DetectionTopology.TENANT_INDEX_STORE),
                 policies, clock, context::forward, judgedUpTo);
         context.schedule(settings.tick(), PunctuationType.WALL_CLOCK_TIME, this::tick);
+        arrival = null;
     }
 
     @Override
@@ -144,7 +155,15 @@ public final class TokenProcessor implements Processor<String, TokenInput, Strin
                 hold(tokenId, input, at);
             }
         }
-        advance(wall, false, JUDGE_PER_RECORD);
+        try {
+            advance(wall, false, JUDGE_PER_RECORD);
+        } finally {
+            // Held even when judging an earlier record failed, as it was when records were held before the drain.
+            if (arrival != null) {
+                held.add(arrival.key(), HeldInput.encode(arrival.input()));
+                arrival = null;
+            }
+        }
     }
 
     private void tick(long wall) {
@@ -162,7 +181,9 @@ public final class TokenProcessor implements Processor<String, TokenInput, Strin
             context.forward(new Record<>(tenantOf(input), new TokenOutput.Fact(MetricFacts.late(tenantOf(input), at)), at));
             return;
         }
-        held.add(at, HeldInput.rank(input), HeldInput.id(tokenId, input), HeldInput.encode(input));
+        var key = ReorderBuffer.keyOf(at, HeldInput.rank(input), HeldInput.id(tokenId, input));
+        // The token as a held record gives it back (tokenOf), so both ways judge the very same id.
+        arrival = new Arrival(key, at, tokenOf(key.get()), input);
     }
 
     private static String tenantOf(TokenInput input) {
@@ -211,21 +232,45 @@ public final class TokenProcessor implements Processor<String, TokenInput, Strin
         long last = Long.MIN_VALUE;
         do {
             batch = held.upTo(w, DRAIN_BATCH);
-            for (ReorderBuffer.Held h : batch) {
-                if (judged >= slice && h.at() > last) {
+            int i = 0;
+            while (i < batch.size()) {
+                ReorderBuffer.Held h = batch.get(i);
+                boolean arrivalFirst = arrival != null && arrival.key().compareTo(h.key()) < 0;
+                long at = arrivalFirst ? arrival.at() : h.at();
+                if (judged >= slice && at > last) {
                     judgedTo(last);
                     return false;
                 }
-                judge.fireDue(h.at());
-                held.remove(h);
-                TokenInput input = HeldInput.decode(h.value().get());
-                judge.apply(tokenOf(h), input);
+                judge.fireDue(at);
+                if (arrivalFirst) {
+                    judgeArrival();
+                } else {
+                    held.remove(h);
+                    TokenInput input = HeldInput.decode(h.value().get());
+                    judge.apply(tokenOf(h.key().get()), input);
+                    i++;
+                }
                 judged++;
-                last = h.at();
+                last = at;
             }
         } while (batch.size() == DRAIN_BATCH);
+        if (arrival != null && arrival.at() <= w) {
+            if (judged >= slice && arrival.at() > last) {
+                judgedTo(last);
+                return false;
+            }
+            judge.fireDue(arrival.at());
+            judgeArrival();
+        }
         judgedTo(w);
         return true;
+    }
+
+    /** Judges the arrival; it is gone first, as a held record is removed before it is judged. */
+    private void judgeArrival() {
+        Arrival a = arrival;
+        arrival = null;
+        judge.apply(a.tokenId(), a.input());
     }
 
     private void judgedTo(long w) {
@@ -235,8 +280,7 @@ public final class TokenProcessor implements Processor<String, TokenInput, Strin
         progressStore.put(JUDGED, w);
     }
 
-    private static String tokenOf(ReorderBuffer.Held h) {
-        byte[] k = h.key().get();
+    private static String tokenOf(byte[] k) {
         int start = Long.BYTES + 1;
         int end = start;
         while (end < k.length && k[end] != 0) {

@@ -37,9 +37,18 @@ public final class ReorderBuffer {
     }
 
     public void add(long at, int rank, String id, byte[] value) {
-        Bytes key = Bytes.wrap(key(at, rank, id));
+        add(keyOf(at, rank, id), value);
+    }
+
+    /** Holds a record under a key from {@link #keyOf}. */
+    public void add(Bytes key, byte[] value) {
         store.put(key, value);
         keys.add(key);
+    }
+
+    /** The key a record is held under: its place in judging order (compare with {@link Bytes#compareTo}). */
+    public static Bytes keyOf(long at, int rank, String id) {
+        return Bytes.wrap(key(at, rank, id));
     }
 
     /** Up to {@code max} held records of event time at or before {@code upTo}, in judging order. */
