@@ -25,7 +25,7 @@ final class AppTopics {
     }
 
     /** How many token tasks (lifecycle, usage, links partitions), deployment tasks and policy tasks run. */
-    record Partitions(int tokens, int deployments, int policies) {
+    record Partitions(int tokens, int deployments, int policies, String clusterId) {
     }
 
     static Partitions ensure(AppConfig config, Topics topics) {
@@ -54,10 +54,13 @@ final class AppTopics {
                         + topics.lifecycle().name() + " has " + partitions + "; delete it (it is rebuilt from the inputs) or "
                         + "give it the same count");
             }
-            return new Partitions(partitions, deployments, policies);
+            String clusterId = admin.describeCluster().clusterId().get(60, java.util.concurrent.TimeUnit.SECONDS);
+            return new Partitions(partitions, deployments, policies, clusterId);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while checking the app's topics", e);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("cannot learn the Kafka cluster's id from " + config.bootstrapServers() + ": " + e, e);
         }
     }
 

@@ -145,6 +145,14 @@ public final class TokenPulseApp implements AutoCloseable {
                 config.processingGuarantee(), config.numThreads(), topics);
         AppTopics.Partitions partitions = AppTopics.ensure(config, topics);
         topology.sources().expect(partitions.tokens(), partitions.deployments(), partitions.policies());
+        LocalStateOwner owner = new LocalStateOwner(config.stateDir().resolve(config.applicationId()));
+        if (owner.foreign(partitions.clusterId())) {
+            log.warn("The local state in {} was built from Kafka cluster {}, not from this one ({}): wiping it, so that it is"
+                    + " restored from this cluster's changelogs", config.stateDir().resolve(config.applicationId()),
+                    owner.recorded().orElse("?"), partitions.clusterId());
+            streams.cleanUp();
+        }
+        owner.record(partitions.clusterId());
         streams.start();
         if (dashboard != null) {
             dashboard.start();

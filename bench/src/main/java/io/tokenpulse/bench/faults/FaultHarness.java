@@ -127,6 +127,9 @@ public final class FaultHarness {
             }
         }
         NetPartition network = null;
+        // Instances' state of an earlier run belongs to a cluster that is gone: every run starts without it.
+        new Instance("earlier runs", options.work().resolve("state"), options.work().resolve("logs").resolve("none.log"), List.of(),
+                null).deleteState();
         try {
             UpResult up = stack.up(StackOptions.defaults().withBrokers(3).withPartitions(6).withTimeout(Duration.ofMinutes(2)));
             bootstrap = up.bootstrapServers();

@@ -26,6 +26,10 @@ import org.apache.kafka.streams.state.internals.WrappedStateStore;
  *
  * <p>At most {@code capacity} states are kept, least recently used out first; a changed one is written as it goes.
  *
+ * <p>One thing is not as it was without the cache: when judging a record throws (a bug; the record goes to the
+ * dead-letter topic and the task carries on), the token's object keeps what the judge had changed before the throw.
+ * Before, those changes were dropped with the record, since the state was read afresh and only written at the end.
+ *
  * <p>Only the thread that writes (the stream thread of the task) sees the objects: interactive queries come from
  * other threads, and read the store underneath, as of the last flush (at most a commit interval behind), never an
  * object the judge is halfway through changing.
