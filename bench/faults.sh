@@ -11,7 +11,7 @@
 #   short  one broker kill mid-publish, one instance kill, one state restore (what FaultHarnessIT runs in CI)
 #   long   three instance kills, a broker kill mid-publish and one mid-processing, a clean broker bounce, an instance
 #          SIGSTOPped past max.poll.interval.ms and resumed (zombie fencing), a network partition of one instance for
-#          45 s, a state restore, and a close() while a broker is dead (default 2,000 tokens over 30 days; takes 15-25
+#          45 s, a state restore, and a close() while a broker is dead (default 3,000 tokens over 30 days; takes 15-25
 #          minutes on a 2-core machine). The partition runs that instance in a network namespace of its own and takes
 #          its veth link down: it needs root (or CAP_NET_ADMIN) and iproute2's 'ip'; without them the harness stops at
 #          once and says so, and --no-partition runs the rest.

@@ -356,7 +356,7 @@ public final class FaultHarness {
     public static void main(String[] args) throws Exception {
         boolean longMode = args.length > 0 && args[0].equals("long");
         Path work = Path.of("target", "faults-" + (longMode ? "long" : "short")).toAbsolutePath();
-        int tokens = longMode ? 2000 : 150;
+        int tokens = longMode ? 3000 : 150;
         int days = longMode ? 30 : 10;
         int tenants = 3;
         boolean keep = false;

@@ -77,12 +77,12 @@ final class Faults {
         killInstance(b);
         progress.awaitProcessed(group, topics, 0.5);
         killBroker(1, "clean bounce", false);
-        progress.awaitProcessed(group, topics, 0.6);
-        zombie(a);
         if (a.network() != null) {
-            progress.awaitProcessed(group, topics, 0.68);
+            progress.awaitProcessed(group, topics, 0.55);
             partition(a);
         }
+        progress.awaitProcessed(group, topics, 0.65);
+        zombie(a);
         progress.awaitProcessed(group, topics, 0.76);
         killInstance(a);
         progress.awaitProcessed(group, topics, 0.85);
@@ -149,6 +149,8 @@ final class Faults {
      * link. Back is from the heal until the instance is a member of the group with partitions again.
      */
     private void partition(Instance i) throws Exception {
+        // Cut it while it holds tasks (after the last fault it may still be rejoining), or the cut proves little.
+        progress.awaitMember(group, i.name, Duration.ofMinutes(2));
         String at = progress.describe(group, topics);
         long before = progress.committed(group, topics);
         Duration length = FaultHarness.SESSION_TIMEOUT.plus(FaultHarness.MAX_POLL_INTERVAL).plusSeconds(10);
