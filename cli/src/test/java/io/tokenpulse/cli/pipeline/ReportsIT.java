@@ -84,6 +84,9 @@ class ReportsIT {
                 }
             }
             publisher.flush();
+            // The input must all be there, or a shortfall below would blame the pipeline for a publish that failed
+            assertEquals(0, publisher.deliveryStats().failed(), () -> "the test's input was not all published: "
+                    + publisher.deliveryStats().describe());
         }
         // Windows that close: hourly from the hour of T; each ends at most (last - grace), the idle clock adds seconds
         Instant closedUpTo = last.minus(GRACE).truncatedTo(ChronoUnit.HOURS);
