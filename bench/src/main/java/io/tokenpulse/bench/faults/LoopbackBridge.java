@@ -90,11 +90,8 @@ public final class LoopbackBridge implements Closeable {
         } catch (IOException e) {
             closeQuietly(from);
             closeQuietly(to);
-        } finally {
-            if (from.isClosed() || (from.isInputShutdown() && to.isInputShutdown())) {
-                open.remove(from);
-                open.remove(to);
-            }
+            open.remove(from);
+            open.remove(to);
         }
     }
 

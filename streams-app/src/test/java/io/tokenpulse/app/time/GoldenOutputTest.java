@@ -1,14 +1,11 @@
 package io.tokenpulse.app.time;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tokenpulse.app.Pipeline;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -17,8 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
-import java.util.zip.GZIPInputStream;
-import java.util.zip.GZIPOutputStream;
 import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.EncoderFactory;
 import org.apache.avro.specific.SpecificDatumWriter;
@@ -46,16 +41,7 @@ class GoldenOutputTest {
         List<InterleavingTest.Input> ordered = new ArrayList<>(InterleavingTest.SCENARIO);
         ordered.sort(Comparator.comparingLong(InterleavingTest.Input::at));
         List<String> inOrder = run(ordered, dir.resolve("ordered"));
-        if (Boolean.getBoolean("golden.update")) {
-            try (var out = new GZIPOutputStream(Files.newOutputStream(GOLDEN))) {
-                out.write((String.join("\n", inOrder) + "\n").getBytes(StandardCharsets.UTF_8));
-            }
-        }
-        assertTrue(Files.exists(GOLDEN), "no golden file: run with -Dgolden.update=true on the code to compare against");
-        List<String> expected;
-        try (var in = new GZIPInputStream(Files.newInputStream(GOLDEN))) {
-            expected = List.of(new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n"));
-        }
+        List<String> expected = GoldenFile.expected(GOLDEN, inOrder);
         same(expected, inOrder, "in event-time order");
         same(expected, run(InterleavingTest.shuffled(new Random(11)), dir.resolve("shuffled")),
                 "shuffled within lateness (seed 11), a tenth of the usage sent twice");

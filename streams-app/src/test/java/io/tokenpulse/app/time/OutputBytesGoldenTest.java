@@ -10,7 +10,6 @@ import io.tokenpulse.avro.LifecycleType;
 import io.tokenpulse.avro.UsageOutcome;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,8 +20,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.zip.GZIPInputStream;
-import java.util.zip.GZIPOutputStream;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaNormalization;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -58,16 +55,7 @@ class OutputBytesGoldenTest {
         out.addAll(run("shuffled", InterleavingTest.shuffled(new Random(5)), List.of(), InterleavingTest.SETTINGS));
         out.addAll(run("no-lateness", InterleavingTest.shuffled(new Random(7)), List.of(), NO_LATENESS));
         out.addAll(run("stragglers", ordered, stragglers(), InterleavingTest.SETTINGS));
-        if (Boolean.getBoolean("golden.update")) {
-            try (var o = new GZIPOutputStream(Files.newOutputStream(GOLDEN))) {
-                o.write((String.join("\n", out) + "\n").getBytes(StandardCharsets.UTF_8));
-            }
-        }
-        assertTrue(Files.exists(GOLDEN), "no golden file: run with -Dgolden.update=true on the code to compare against");
-        List<String> expected;
-        try (var in = new GZIPInputStream(Files.newInputStream(GOLDEN))) {
-            expected = List.of(new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n"));
-        }
+        List<String> expected = GoldenFile.expected(GOLDEN, out);
         for (int i = 0; i < Math.min(expected.size(), out.size()); i++) {
             assertEquals(expected.get(i), out.get(i), "first difference at line " + (i + 1));
         }
