@@ -81,6 +81,11 @@ public record TokenPulseTopology(Topology topology, Properties properties, DeadL
         p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, Integer.toString(config.numThreads()));
         // The record cache holds the busy tokens' state and the reorder buffer between commits (10 MB by default).
         p.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, Long.toString(64L * 1024 * 1024));
+        // The order in which a task takes records from its partitions does not matter here: the reorder buffer judges
+        // them in event-time order whatever order they come in (docs/TIME.md). Kafka Streams' default (0) would make a
+        // task wait whenever one of its partitions has records on the broker but none fetched yet, and check and log
+        // (a formatted message, built whether or not trace is on) which partitions it holds, once per record.
+        p.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, Long.toString(StreamsConfig.MAX_TASK_IDLE_MS_DISABLED));
         // Internal topic and store names are part of the deployed contract: a generated name that shifts when the
         // topology changes would orphan a changelog, so the app refuses to start with one.
         p.put(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, "true");

@@ -5,6 +5,7 @@ import io.tokenpulse.app.config.Topics;
 import io.tokenpulse.app.ingest.IngestTopology;
 import io.tokenpulse.app.metrics.ReportTopology;
 import io.tokenpulse.app.state.StoredTokenState;
+import io.tokenpulse.app.state.WriteBehindStore;
 import io.tokenpulse.app.time.Broadcast;
 import io.tokenpulse.app.time.InputEnds;
 import io.tokenpulse.app.time.LateRecords;
@@ -94,12 +95,15 @@ public final class DetectionTopology {
                 Serdes.Bytes(), Serdes.ByteArray()));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(TENANT_INDEX_STORE),
                 Serdes.String(), Serdes.String()));
-        // The held records and the progress change with every record and are mostly gone again within a commit
-        // interval: the record cache keeps that churn out of RocksDB and the changelog.
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(HELD_STORE),
-                Serdes.Bytes(), Serdes.ByteArray()).withCachingEnabled());
+        // Most held records are judged within a commit interval of their arrival: the write-behind store keeps them as
+        // objects until the commit, and one judged by then is never encoded, written to RocksDB or logged, nor is its
+        // removal. The record cache did the same with more work per record, and still logged a tombstone for each.
+        builder.addStateStore(WriteBehindStore.builder(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(HELD_STORE),
+                Serdes.Bytes(), HeldInput.serde())));
+        // The progress changes with nearly every record, under a handful of keys: the record cache writes the last
+        // value of each per commit to RocksDB and the changelog.
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PROGRESS_STORE),
-                Serdes.String(), Serdes.Long()));
+                Serdes.String(), Serdes.Long()).withCachingEnabled());
         builder.addStateStore(Stores.windowStoreBuilder(Stores.persistentWindowStore(EVENT_ID_STORE,
                 s.detection().dedupWindow(), Duration.ofMillis(1), false), Serdes.String(), Serdes.Long()));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(RELAY_STORE),

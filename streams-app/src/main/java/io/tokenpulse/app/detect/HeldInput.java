@@ -3,6 +3,8 @@ package io.tokenpulse.app.detect;
 import io.tokenpulse.avro.TokenLifecycleEvent;
 import io.tokenpulse.avro.TokenUsageEvent;
 import io.tokenpulse.avro.state.TokenLink;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
 
 /**
  * How a token task holds a record until the watermark passes it: a tag byte and the record's Avro binary. The rank
@@ -37,6 +39,12 @@ final class HeldInput {
         return tokenId + '\u0000' + link.getKind() + '\u0000' + link.getEventId() + '\u0000'
                 + (link.getFromTokenId() == null ? "" : link.getFromTokenId()) + '\u0000'
                 + (link.getVersionKey() == null ? "" : link.getVersionKey());
+    }
+
+    /** The held store's value serde: the tag byte and the record's Avro binary, as {@link #encode} writes them. */
+    static Serde<TokenInput> serde() {
+        return Serdes.serdeFrom((topic, input) -> input == null ? null : encode(input),
+                (topic, bytes) -> bytes == null ? null : decode(bytes));
     }
 
     static byte[] encode(TokenInput input) {

@@ -70,7 +70,7 @@ public final class TokenProcessor implements Processor<String, TokenInput, Strin
     private ProcessorContext<String, TokenOutput> context;
     private String self;
     private Progress progress;
-    private ReorderBuffer held;
+    private ReorderBuffer<TokenInput> held;
     private EventIds eventIds;
     private Relay relay;
     private PolicyTimeline policies;
@@ -114,7 +114,7 @@ public final class TokenProcessor implements Processor<String, TokenInput, Strin
         progress = new Progress(List.of(LIFECYCLE_SOURCE, USAGE_SOURCE), sources.ofTokenLinks(), settings, progressStore,
                 Progress.Ends.of(ends, Map.of(LIFECYCLE_SOURCE, new TopicPartition(lifecycleTopic, partition),
                         USAGE_SOURCE, new TopicPartition(usageTopic, partition))), wall);
-        held = new ReorderBuffer(context.getStateStore(DetectionTopology.HELD_STORE));
+        held = new ReorderBuffer<>(context.getStateStore(DetectionTopology.HELD_STORE));
         eventIds = new EventIds(context.getStateStore(DetectionTopology.EVENT_ID_STORE), settings.dedupWindow().toMillis());
         relay = new Relay(context.getStateStore(DetectionTopology.RELAY_STORE), context::forward);
         policies = new PolicyTimeline(context.getStateStore(DetectionTopology.POLICY_TIMELINE_STORE));
@@ -160,7 +160,7 @@ public final class TokenProcessor implements Processor<String, TokenInput, Strin
         } finally {
             // Held even when judging an earlier record failed, as it was when records were held before the drain.
             if (arrival != null) {
-                held.add(arrival.key(), HeldInput.encode(arrival.input()));
+                held.add(arrival.key(), arrival.input());
                 arrival = null;
             }
         }
@@ -227,14 +227,14 @@ public final class TokenProcessor implements Processor<String, TokenInput, Strin
      * judge never sees where a slice ends). True when it got to {@code w}.
      */
     private boolean judgeUpTo(long w, int slice) {
-        List<ReorderBuffer.Held> batch;
+        List<ReorderBuffer.Held<TokenInput>> batch;
         int judged = 0;
         long last = Long.MIN_VALUE;
         do {
             batch = held.upTo(w, DRAIN_BATCH);
             int i = 0;
             while (i < batch.size()) {
-                ReorderBuffer.Held h = batch.get(i);
+                ReorderBuffer.Held<TokenInput> h = batch.get(i);
                 boolean arrivalFirst = arrival != null && arrival.key().compareTo(h.key()) < 0;
                 long at = arrivalFirst ? arrival.at() : h.at();
                 if (judged >= slice && at > last) {
@@ -246,8 +246,7 @@ public final class TokenProcessor implements Processor<String, TokenInput, Strin
                     judgeArrival();
                 } else {
                     held.remove(h);
-                    TokenInput input = HeldInput.decode(h.value().get());
-                    judge.apply(tokenOf(h.key().get()), input);
+                    judge.apply(tokenOf(h.key().get()), h.value());
                     i++;
                 }
                 judged++;

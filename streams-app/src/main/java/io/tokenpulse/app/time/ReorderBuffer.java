@@ -1,5 +1,6 @@
 package io.tokenpulse.app.time;
 
+import io.tokenpulse.app.state.WriteBehindStore;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -18,32 +19,38 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * scans the store: a range over a cached store copies every cached key in the range first, once per call, which made
  * a drain per record cost as much as the whole buffer (issue 11). The store stays the record of what is held; the
  * index is rebuilt from it when the task starts.
+ *
+ * <p>On a {@link WriteBehindStore} a record judged within the commit interval it arrived in is never written: the
+ * index knows which keys are new to the store, so their removal cancels the put.
  */
-public final class ReorderBuffer {
-    private final KeyValueStore<Bytes, byte[]> store;
+public final class ReorderBuffer<V> {
+    private final KeyValueStore<Bytes, V> store;
+    /** The same store when it is a write-behind one, else null. */
+    private final WriteBehindStore<Bytes, V> writeBehind;
     private final TreeSet<Bytes> keys = new TreeSet<>();
 
-    public ReorderBuffer(KeyValueStore<Bytes, byte[]> store) {
-        this.store = store;
-        try (KeyValueIterator<Bytes, byte[]> it = store.all()) {
+    public ReorderBuffer(KeyValueStore<Bytes, V> store) {
+        this.writeBehind = WriteBehindStore.<Bytes, V>in(store).orElse(null);
+        this.store = writeBehind != null ? writeBehind : store;
+        try (KeyValueIterator<Bytes, V> it = this.store.all()) {
             while (it.hasNext()) {
                 keys.add(it.next().key);
             }
         }
     }
 
-    /** One held record: its event time and what was stored for it (wrapped, so a Held compares by content). */
-    public record Held(Bytes key, long at, Bytes value) {
-    }
-
-    public void add(long at, int rank, String id, byte[] value) {
-        add(keyOf(at, rank, id), value);
+    /** One held record: its event time and what was stored for it. */
+    public record Held<V>(Bytes key, long at, V value) {
     }
 
     /** Holds a record under a key from {@link #keyOf}. */
-    public void add(Bytes key, byte[] value) {
-        store.put(key, value);
-        keys.add(key);
+    public void add(Bytes key, V value) {
+        // Every key of the store is in the index: a key the index did not have is new to the store.
+        if (keys.add(key) && writeBehind != null) {
+            writeBehind.putNew(key, value);
+        } else {
+            store.put(key, value);
+        }
     }
 
     /** The key a record is held under: its place in judging order (compare with {@link Bytes#compareTo}). */
@@ -52,25 +59,29 @@ public final class ReorderBuffer {
     }
 
     /** Up to {@code max} held records of event time at or before {@code upTo}, in judging order. */
-    public List<Held> upTo(long upTo, int max) {
+    public List<Held<V>> upTo(long upTo, int max) {
         if (keys.isEmpty() || upTo < timeOf(keys.first().get())) {
             return List.of();
         }
-        List<Held> out = new ArrayList<>();
+        List<Held<V>> out = new ArrayList<>();
         for (Bytes key : keys) {
             long at = timeOf(key.get());
             if (at > upTo || out.size() >= max) {
                 break;
             }
-            out.add(new Held(key, at, Bytes.wrap(store.get(key))));
+            out.add(new Held<>(key, at, store.get(key)));
         }
         return out;
     }
 
     /** Removes a record judged. */
-    public void remove(Held h) {
-        store.delete(h.key());
+    public void remove(Held<V> h) {
         keys.remove(h.key());
+        if (writeBehind != null) {
+            writeBehind.discard(h.key());
+        } else {
+            store.delete(h.key());
+        }
     }
 
     /** Call after a drain to {@code upTo}: nothing at or before it is held any more. */

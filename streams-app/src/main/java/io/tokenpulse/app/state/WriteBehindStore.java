@@ -1,0 +1,114 @@
+package io.tokenpulse.app.state;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.kafka.streams.processor.StateStore;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.StoreBuilder;
+import org.apache.kafka.streams.state.internals.WrappedStateStore;
+
+/**
+ * A {@link WriteBackStore} for keys that come and go: it keeps the writes of one commit interval and forgets them once
+ * written. A writer that knows a key is new to the store ({@link #putNew}) lets a delete of it within the same
+ * interval cancel the put instead of writing a tombstone: such a key never reaches RocksDB or the changelog. The
+ * reorder buffer's held records are that case: most are judged within moments of their arrival.
+ */
+public final class WriteBehindStore<K, V> extends WriteBackStore<K, V> {
+    /** A write not yet made: a value, or a delete ({@code value == null}). */
+    private record Pending<V>(V value, boolean newKey) {
+    }
+
+    private final Map<K, Pending<V>> pending = new HashMap<>();
+
+    public WriteBehindStore(KeyValueStore<K, V> store) {
+        super(store);
+    }
+
+    /** A store's builder with this store in front of what {@code store} builds. */
+    public static <K, V> StoreBuilder<KeyValueStore<K, V>> builder(StoreBuilder<KeyValueStore<K, V>> store) {
+        return WriteBackStore.builder(store, WriteBehindStore::new);
+    }
+
+    /**
+     * The write-behind store under what a processor's context hands out for it (Kafka Streams wraps every store it
+     * gives a processor), if it is one.
+     */
+    @SuppressWarnings("unchecked")
+    public static <K, V> Optional<WriteBehindStore<K, V>> in(StateStore store) {
+        StateStore s = store;
+        while (true) {
+            if (s instanceof WriteBehindStore<?, ?> w) {
+                return Optional.of((WriteBehindStore<K, V>) w);
+            }
+            if (!(s instanceof WrappedStateStore<?, ?, ?> wrapped)) {
+                return Optional.empty();
+            }
+            s = wrapped.wrapped();
+        }
+    }
+
+    /** Puts a key the caller knows is in neither this store nor the store underneath. */
+    public void putNew(K key, V value) {
+        own();
+        pending.put(key, new Pending<>(value, true));
+    }
+
+    /** Deletes {@code key} without reading what it held. */
+    public void discard(K key) {
+        own();
+        Pending<V> p = pending.get(key);
+        if (p != null && p.newKey()) {
+            pending.remove(key); // put and deleted within the interval: nothing to write
+        } else {
+            pending.put(key, new Pending<>(null, false));
+        }
+    }
+
+    @Override
+    public V get(K key) {
+        if (!owned()) {
+            return wrapped().get(key);
+        }
+        Pending<V> p = pending.get(key);
+        return p != null ? p.value() : wrapped().get(key);
+    }
+
+    @Override
+    public V delete(K key) {
+        own();
+        Pending<V> p = pending.get(key);
+        V before = p != null ? p.value() : wrapped().get(key);
+        discard(key);
+        return before;
+    }
+
+    @Override
+    protected V remembered(K key) {
+        Pending<V> p = pending.get(key);
+        return p == null ? null : p.value();
+    }
+
+    @Override
+    protected void remember(K key, V value) {
+        Pending<V> before = pending.get(key);
+        pending.put(key, new Pending<>(value, before != null && before.newKey()));
+    }
+
+    @Override
+    protected void writeChanged() {
+        if (pending.isEmpty()) {
+            return;
+        }
+        for (Map.Entry<K, Pending<V>> e : pending.entrySet()) {
+            // A null put deletes too, without the read of the old value that Kafka Streams' delete makes first.
+            wrapped().put(e.getKey(), e.getValue().value());
+        }
+        pending.clear();
+    }
+
+    @Override
+    protected void forget() {
+        pending.clear();
+    }
+}
