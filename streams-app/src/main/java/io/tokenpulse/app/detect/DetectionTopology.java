@@ -106,8 +106,10 @@ public final class DetectionTopology {
                 Serdes.String(), Serdes.Long()).withCachingEnabled());
         builder.addStateStore(Stores.windowStoreBuilder(Stores.persistentWindowStore(EVENT_ID_STORE,
                 s.detection().dedupWindow(), Duration.ofMillis(1), false), Serdes.String(), Serdes.Long()));
+        // Read by every allowed use (has the token's first allowed use been relayed?), rarely written: the record cache
+        // answers the busy tokens' reads from memory.
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(RELAY_STORE),
-                Serdes.String(), Serdes.String()));
+                Serdes.String(), Serdes.String()).withCachingEnabled());
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(POLICY_TIMELINE_STORE),
                 Serdes.String(), topics.storeSerde(PolicyTimeline.class)));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(VERSION_STORE),

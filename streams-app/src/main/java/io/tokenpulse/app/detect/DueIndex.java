@@ -17,6 +17,12 @@ import org.apache.kafka.streams.state.KeyValueStore;
 public final class DueIndex {
     private static final byte[] EMPTY = new byte[0];
     private final KeyValueStore<Bytes, byte[]> store;
+    /**
+     * No entry is due before this (as far as this object knows; it starts knowing nothing): learnt from the entry
+     * after the last scan, lowered by every put. Event time moves by a millisecond or so per record judged, and most of
+     * those moves reach no deadline: they skip the scan (an iterator opened and closed in RocksDB per record).
+     */
+    private long noneBefore = Long.MIN_VALUE;
 
     public DueIndex(KeyValueStore<Bytes, byte[]> store) {
         this.store = store;
@@ -26,6 +32,7 @@ public final class DueIndex {
     }
 
     public void put(long at, String tokenId) {
+        noneBefore = Math.min(noneBefore, clamp(at));
         store.put(key(at, tokenId), EMPTY);
     }
 
@@ -39,23 +46,31 @@ public final class DueIndex {
     }
 
     /**
-     * Up to {@code max} entries due in [{@code from}, {@code upTo}], earliest first. Starting at the time already
-     * fired matters: RocksDB keeps the deleted entries of fired deadlines as tombstones until compaction, and a scan
-     * from 0 would walk all of them on every advance of event time.
+     * Up to {@code max} entries due in [{@code from}, {@code upTo}], earliest first; the caller knows that nothing is
+     * due before {@code from}. Starting at the time already fired matters: RocksDB keeps the deleted entries of fired
+     * deadlines as tombstones until compaction, and a scan from 0 would walk all of them on every advance of event time.
      */
     public List<Due> dueBetween(long from, long upTo, int max) {
+        if (clamp(upTo) < noneBefore) {
+            return List.of();
+        }
         List<Due> due = new ArrayList<>();
-        try (KeyValueIterator<Bytes, byte[]> it = store.range(bound(from), bound(upTo + 1))) {
-            while (it.hasNext() && due.size() < max) {
+        // Open-ended, to see the first entry after upTo as well: with nothing before from, the earliest entry seen is
+        // the earliest there is.
+        long after = Long.MAX_VALUE;
+        try (KeyValueIterator<Bytes, byte[]> it = store.range(bound(from), null)) {
+            while (it.hasNext()) {
                 KeyValue<Bytes, byte[]> next = it.next();
                 byte[] k = next.key.get();
                 long at = ByteBuffer.wrap(k, 0, Long.BYTES).getLong();
-                if (at > upTo) {
+                if (at > upTo || due.size() >= max) {
+                    after = at;
                     break;
                 }
                 due.add(new Due(at, new String(k, Long.BYTES, k.length - Long.BYTES, StandardCharsets.UTF_8)));
             }
         }
+        noneBefore = due.isEmpty() ? after : due.get(0).at();
         return due;
     }
 
@@ -64,7 +79,7 @@ public final class DueIndex {
         return Bytes.wrap(ByteBuffer.allocate(Long.BYTES + id.length).putLong(clamp(at)).put(id).array());
     }
 
-    /** The smallest key with this due time: the range end is exclusive of upTo + 1. */
+    /** The smallest key with this due time. */
     private static Bytes bound(long at) {
         return Bytes.wrap(ByteBuffer.allocate(Long.BYTES).putLong(clamp(at)).array());
     }

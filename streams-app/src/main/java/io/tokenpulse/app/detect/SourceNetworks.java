@@ -28,9 +28,20 @@ public final class SourceNetworks {
         if (zone >= 0) {
             s = s.substring(0, zone);
         }
-        if (!(IPV4.matcher(s).matches() || (s.contains(":") && IPV6.matcher(s).matches()))) {
+        String plain = plainIpv4Network(s);
+        if (plain != null) {
+            return Optional.of(plain);
+        }
+        // A dotted quad with an octet over 255 or a leading zero is no address: InetAddress would take it for a host
+        // name and ask DNS.
+        if (IPV4.matcher(s).matches() || !s.contains(":") || !IPV6.matcher(s).matches()) {
             return Optional.empty();
         }
+        return inetNetworkOf(s);
+    }
+
+    /** The network of a literal address, by InetAddress (which parses a literal without DNS). */
+    static Optional<String> inetNetworkOf(String s) {
         try {
             byte[] a = InetAddress.getByName(s).getAddress();
             if (a.length == 4) {
@@ -44,6 +55,37 @@ public final class SourceNetworks {
         } catch (UnknownHostException e) {
             return Optional.empty();
         }
+    }
+
+    /**
+     * The /24 of a dotted quad of decimal octets 0 to 255 without leading zeros, the common case, read without a regular
+     * expression or InetAddress (a use judged is a source looked up); null for anything else, which takes the general
+     * path above or is no address.
+     */
+    static String plainIpv4Network(String s) {
+        int[] octets = new int[4];
+        int n = 0;
+        int start = 0;
+        for (int i = 0; i <= s.length(); i++) {
+            if (i < s.length() && s.charAt(i) != '.') {
+                char c = s.charAt(i);
+                if (c < '0' || c > '9' || i - start >= 3) {
+                    return null;
+                }
+                continue;
+            }
+            int len = i - start;
+            if (n == 4 || len == 0 || (len > 1 && s.charAt(start) == '0')) {
+                return null;
+            }
+            int v = Integer.parseInt(s, start, i, 10);
+            if (v > 255) {
+                return null;
+            }
+            octets[n++] = v;
+            start = i + 1;
+        }
+        return n == 4 ? octets[0] + "." + octets[1] + "." + octets[2] + ".0/24" : null;
     }
 
     /** FNV-1a 64: stable across JVMs and releases, unlike String.hashCode widened. */

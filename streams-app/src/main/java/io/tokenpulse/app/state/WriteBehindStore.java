@@ -4,6 +4,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.kafka.streams.processor.StateStore;
+import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.internals.WrappedStateStore;
@@ -63,6 +64,20 @@ public final class WriteBehindStore<K, V> extends WriteBackStore<K, V> {
         } else {
             pending.put(key, new Pending<>(null, false));
         }
+    }
+
+    /** The value {@code key} was given since the last flush, or {@code null} (not written since, or deleted). */
+    public V unwritten(K key) {
+        Pending<V> p = pending.get(key);
+        return p == null ? null : p.value();
+    }
+
+    /**
+     * A range over the store underneath alone, as of the last flush, without writing what waits for the next: for a
+     * writer that merges {@link #unwritten} in itself. Keys deleted since the last flush are still in it.
+     */
+    public KeyValueIterator<K, V> writtenRange(K from, K to) {
+        return wrapped().range(from, to);
     }
 
     @Override

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
 import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
@@ -63,13 +64,46 @@ public final class ReorderBuffer<V> {
         if (keys.isEmpty() || upTo < timeOf(keys.first().get())) {
             return List.of();
         }
-        List<Held<V>> out = new ArrayList<>();
+        List<Bytes> batch = new ArrayList<>();
         for (Bytes key : keys) {
-            long at = timeOf(key.get());
-            if (at > upTo || out.size() >= max) {
+            if (timeOf(key.get()) > upTo || batch.size() >= max) {
                 break;
             }
-            out.add(new Held<>(key, at, store.get(key)));
+            batch.add(key);
+        }
+        List<Held<V>> out = new ArrayList<>(batch.size());
+        if (writeBehind == null) {
+            for (Bytes key : batch) {
+                out.add(new Held<>(key, timeOf(key.get()), store.get(key)));
+            }
+            return out;
+        }
+        // Those not written since the last flush come from memory; the rest, in one pass over the store in key order
+        // (a record held over a commit, as a backlog is while the watermark waits): one seek for the batch instead of
+        // a point lookup per record.
+        KeyValueIterator<Bytes, V> written = null;
+        KeyValue<Bytes, V> next = null;
+        try {
+            for (Bytes key : batch) {
+                V value = writeBehind.unwritten(key);
+                if (value == null) {
+                    if (written == null) {
+                        written = writeBehind.writtenRange(key, batch.get(batch.size() - 1));
+                    }
+                    while ((next == null || next.key.compareTo(key) < 0) && written.hasNext()) {
+                        next = written.next(); // skips keys removed since the last flush
+                    }
+                    if (next == null || !next.key.equals(key)) {
+                        throw new IllegalStateException("a held record is missing from its store: " + key);
+                    }
+                    value = next.value;
+                }
+                out.add(new Held<>(key, timeOf(key.get()), value));
+            }
+        } finally {
+            if (written != null) {
+                written.close();
+            }
         }
         return out;
     }

@@ -99,6 +99,27 @@ class WriteBehindStoreTest {
         assertEquals(List.of(), restarted.upTo(15, 100), "nothing before it");
     }
 
+    @Test
+    void theReorderBufferReadsRecordsHeldOverAFlushAndThoseSinceInJudgingOrder() {
+        KeyValueStore<Bytes, String> bytes = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore("held-test"),
+                Serdes.Bytes(), Serdes.String()).withLoggingDisabled().build();
+        WriteBehindStore<Bytes, String> store = init(new WriteBehindStore<>(bytes));
+        ReorderBuffer<String> buffer = new ReorderBuffer<>(store);
+        for (int at = 1; at <= 5; at++) {
+            buffer.add(ReorderBuffer.keyOf(at * 10, 2, "t\u0000u" + at), "use at " + at * 10);
+        }
+        store.flushCache();
+        List<ReorderBuffer.Held<String>> first = buffer.upTo(20, 100);
+        buffer.remove(first.get(1)); // the one at 20: deleted underneath only at the next flush
+        buffer.add(ReorderBuffer.keyOf(25, 2, "t\u0000u25"), "use at 25"); // not written yet
+        buffer.add(ReorderBuffer.keyOf(45, 0, "t\u0000e45"), "issued at 45");
+        assertEquals(List.of("use at 10", "use at 25", "use at 30", "use at 40", "issued at 45", "use at 50"),
+                buffer.upTo(60, 100).stream().map(ReorderBuffer.Held::value).toList());
+        assertEquals(List.of("use at 10", "use at 25"), buffer.upTo(29, 100).stream().map(ReorderBuffer.Held::value).toList());
+        assertEquals(List.of("use at 10", "use at 25", "use at 30"),
+                buffer.upTo(60, 3).stream().map(ReorderBuffer.Held::value).toList());
+    }
+
     private static <K, V> WriteBehindStore<K, V> init(WriteBehindStore<K, V> store) {
         MockProcessorContext<String, String> context = new MockProcessorContext<>();
         store.init(context.getStateStoreContext(), store);
