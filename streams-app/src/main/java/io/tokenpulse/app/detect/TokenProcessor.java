@@ -52,15 +52,18 @@ public final class TokenProcessor implements Processor<String, TokenInput, Strin
      * is judged in slices between commits, never in one transaction longer than the transaction timeout (10 s), what
      * ever the backlog and however many tasks a thread has. A record judges a small slice (a thread processes many
      * records between two commits), a catch-up punctuation a bigger one (it runs once per task and loop), within its
-     * task's share of {@link #CATCH_UP_BUDGET_NANOS}.
+     * task's share of {@link #catchUpBudgetNanos}.
      *
      * <p>Bigger catch-up slices mean fewer commits per record judged, and so fewer writes of each busy token's state
      * (one per commit): 2,000 records per slice wrote a state for most records judged in the benchmark's backlog.
      */
     static final int JUDGE_PER_RECORD = 256;
     static final int JUDGE_PER_PUNCTUATION = 10_000;
-    /** The wall-clock time the catch-up punctuations of one stream thread's token tasks judge for, together, per loop. */
-    private static final long CATCH_UP_BUDGET_NANOS = Duration.ofSeconds(1).toNanos();
+    /**
+     * The wall-clock time the catch-up punctuations of one stream thread's token tasks judge for, together, per loop
+     * (one second; a test sets it to nothing to end slices early and show that where they end changes no output).
+     */
+    static volatile long catchUpBudgetNanos = Duration.ofSeconds(1).toNanos();
     /** How often a slice looks at the clock. */
     private static final int CLOCK_EVERY = 256;
     /** Token tasks on each stream thread: they share its catch-up budget. */
@@ -247,7 +250,7 @@ public final class TokenProcessor implements Processor<String, TokenInput, Strin
         int judged = 0;
         long last = Long.MIN_VALUE;
         int limit = slice;
-        long deadline = System.nanoTime() + CATCH_UP_BUDGET_NANOS / Math.max(1, TASKS_ON_THREAD.get()[0]);
+        long deadline = System.nanoTime() + catchUpBudgetNanos / Math.max(1, TASKS_ON_THREAD.get()[0]);
         do {
             batch = held.upTo(w, DRAIN_BATCH);
             int i = 0;
