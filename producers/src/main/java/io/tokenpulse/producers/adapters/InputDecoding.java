@@ -1,12 +1,14 @@
 package io.tokenpulse.producers.adapters;
 
 import java.io.BufferedInputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.util.zip.GZIPInputStream;
+import java.util.zip.ZipException;
 
 /** Opens an input stream as UTF-8 text, decompressing it when it is gzip. */
 public final class InputDecoding {
@@ -46,8 +48,38 @@ public final class InputDecoding {
         buffered.reset();
         if (b0 == 0x1f && b1 == 0x8b) {
             InputLimits.Counting compressed = new InputLimits.Counting(buffered);
-            return limits.new Capped(new GZIPInputStream(compressed, BUFFER), compressed);
+            GZIPInputStream gzip;
+            try {
+                gzip = new GZIPInputStream(compressed, BUFFER);
+            } catch (EOFException | ZipException e) {
+                // GZIPInputStream reads the header as it opens: a header cut short or broken fails on the first read
+                // instead, where the adapters report unreadable input like any other broken gzip.
+                return new Unreadable("the input starts like gzip, but its gzip header is "
+                        + (e instanceof EOFException ? "cut short" : "broken (" + e.getMessage() + ")"), e);
+            }
+            return limits.new Capped(gzip, compressed);
         }
         return buffered;
+    }
+
+    /** A stream whose every read fails with the same reason. */
+    private static final class Unreadable extends InputStream {
+        private final String reason;
+        private final IOException cause;
+
+        Unreadable(String reason, IOException cause) {
+            this.reason = reason;
+            this.cause = cause;
+        }
+
+        @Override
+        public int read() throws IOException {
+            throw new IOException(reason, cause);
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            throw new IOException(reason, cause);
+        }
     }
 }

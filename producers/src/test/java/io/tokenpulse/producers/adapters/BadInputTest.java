@@ -16,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Test;
@@ -76,6 +77,24 @@ class BadInputTest {
             gz.write(("\"}\n" + rec(2, "") + "\n").getBytes(StandardCharsets.UTF_8));
         }
         return bytes.toByteArray();
+    }
+
+    @Test
+    void aGzipHeaderCutShortOrBrokenIsOneUnreadableRejectionNotAnException() throws IOException {
+        // Found by AdapterFuzzTest: the reader threw while it opened the input, before any adapter saw it.
+        Map<String, byte[]> headers = Map.of("cut short", new byte[] {0x1f, (byte) 0x8b},
+                "broken (Unsupported compression method)", new byte[] {0x1f, (byte) 0x8b, 0x00});
+        for (var header : headers.entrySet()) {
+            for (var adapter : List.of(new CloudTrailAdapter(), new JsonLinesAdapter())) {
+                List<LineResult> r;
+                try (Reader reader = InputDecoding.reader(new ByteArrayInputStream(header.getValue())); var s = adapter.parse(reader)) {
+                    r = s.collect(Collectors.toList());
+                }
+                assertEquals(1, r.size(), r::toString);
+                LineResult.Rejected end = rejected(r.get(0), 1, "unreadable-input");
+                assertTrue(end.reason().contains("its gzip header is " + header.getKey()), end.reason());
+            }
+        }
     }
 
     @Test

@@ -74,11 +74,6 @@ final class TokenStateCache extends WriteBackStore<String, TokenState> {
         cached.clear();
     }
 
-    @Override
-    protected TokenState remembered(String key) {
-        Cached c = cached.get(key);
-        return c == null ? null : c.state;
-    }
 
     @Override
     protected void remember(String key, TokenState value) {

@@ -25,7 +25,8 @@ import org.apache.kafka.streams.state.internals.WrappedStateStore;
  *
  * <p>Only the thread that writes (the stream thread of the task) sees the memory: interactive queries come from other
  * threads and read the store underneath, as of the last flush (at most a commit interval behind). Scans are not on a
- * hot path: the writing thread writes what changed before it scans, so a scan sees everything.
+ * hot path: the writing thread writes what changed before it scans, so a scan sees everything. Subclasses answer
+ * {@code get} and {@code delete}: the writing thread from memory first, any other from the store underneath.
  */
 public abstract class WriteBackStore<K, V> extends WrappedStateStore<KeyValueStore<K, V>, K, V> implements KeyValueStore<K, V> {
     /** The thread that writes through this store: the only one that may see or touch the memory. */
@@ -41,9 +42,7 @@ public abstract class WriteBackStore<K, V> extends WrappedStateStore<KeyValueSto
     /** Drops the memory, written or not. */
     protected abstract void forget();
 
-    /** The value the writing thread last gave {@code key}, or {@code null} when the store underneath has to answer. */
-    protected abstract V remembered(K key);
-
+    /** Keeps a value the writing thread put, to be written at the next flush. */
     protected abstract void remember(K key, V value);
 
     /** Whether the calling thread is the writing one. */
@@ -54,15 +53,6 @@ public abstract class WriteBackStore<K, V> extends WrappedStateStore<KeyValueSto
     /** Marks the calling thread as the writing one: call first in every write. */
     protected final void own() {
         owner = Thread.currentThread();
-    }
-
-    @Override
-    public V get(K key) {
-        if (!owned()) {
-            return wrapped().get(key);
-        }
-        V v = remembered(key);
-        return v != null ? v : wrapped().get(key);
     }
 
     @Override

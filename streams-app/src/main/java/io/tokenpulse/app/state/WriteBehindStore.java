@@ -98,11 +98,6 @@ public final class WriteBehindStore<K, V> extends WriteBackStore<K, V> {
         return before;
     }
 
-    @Override
-    protected V remembered(K key) {
-        Pending<V> p = pending.get(key);
-        return p == null ? null : p.value();
-    }
 
     @Override
     protected void remember(K key, V value) {
