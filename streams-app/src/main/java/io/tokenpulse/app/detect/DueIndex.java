@@ -3,6 +3,8 @@ package io.tokenpulse.app.detect;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
@@ -30,6 +32,11 @@ public final class DueIndex {
 
     public record Due(long at, String tokenId) {
     }
+
+    /** The store's own order of entries: due time, then the tokenId's UTF-8 bytes. */
+    public static final Comparator<Due> ORDER = Comparator.comparingLong((Due d) -> clamp(d.at()))
+            .thenComparing((a, b) -> Arrays.compareUnsigned(a.tokenId().getBytes(StandardCharsets.UTF_8),
+                    b.tokenId().getBytes(StandardCharsets.UTF_8)));
 
     public void put(long at, String tokenId) {
         noneBefore = Math.min(noneBefore, clamp(at));

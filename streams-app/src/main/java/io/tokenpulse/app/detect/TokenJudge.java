@@ -47,6 +47,9 @@ final class TokenJudge {
     private final Episodes episodes;
     /** Every deadline at or before this has fired (kept in the due index's own order; see fireDue). */
     private long firedUpTo;
+    private long fired;
+    /** What firing the current pass of deadlines has put in the index: each fires in its place in the index's order. */
+    private TreeSet<DueIndex.Due> scheduledWhileFiring;
 
     TokenJudge(KeyValueStore<String, TokenState> tokens, KeyValueStore<Bytes, byte[]> dueStore,
                KeyValueStore<String, String> tenantIndex, PolicyTimeline policies, Clock clock,
@@ -78,35 +81,84 @@ final class TokenJudge {
     // ---- deadlines --------------------------------------------------------------------------------
 
     /**
-     * Fires every deadline up to {@code upTo}, earliest first. Every entry at or before firedUpTo has fired: a deadline
-     * scheduled later than that is put, an earlier one fires at once (see save), so the scan starts after it.
+     * Fires the deadlines up to {@code upTo} in the due index's order, at most {@code max} of them; true when all of
+     * them have fired. A deadline that firing schedules is fired in its place in that order too, so the sequence is
+     * the same however the deadlines are split between calls: one stopped early leaves every deadline before the one
+     * it stopped at fired (firedUpTo is the millisecond before it), and the next call starts there. That is how a
+     * millisecond with a hundred thousand deadlines (tokens issued together expire together) is judged in slices
+     * rather than in one transaction.
      */
-    void fireDue(long upTo) {
+    boolean fireDue(long upTo, int max) {
         if (upTo <= firedUpTo) {
+            return true;
+        }
+        long from = firedUpTo == Long.MIN_VALUE ? 0L : firedUpTo + 1;
+        int left = max;
+        List<DueIndex.Due> pass;
+        do {
+            pass = due.dueBetween(from, upTo, MAX_DUE_PER_PASS);
+            // Past the last entry of a full pass, the next pass finds what firing schedules.
+            DueIndex.Due bound = pass.size() == MAX_DUE_PER_PASS ? pass.get(pass.size() - 1) : null;
+            scheduledWhileFiring = new TreeSet<>(DueIndex.ORDER);
+            try {
+                int i = 0;
+                while (true) {
+                    DueIndex.Due listed = i < pass.size() ? pass.get(i) : null;
+                    DueIndex.Due scheduled = scheduledWhileFiring.isEmpty() ? null : scheduledWhileFiring.first();
+                    if (scheduled != null && (scheduled.at() > upTo
+                            || (bound != null && DueIndex.ORDER.compare(scheduled, bound) > 0))) {
+                        scheduled = null;
+                    }
+                    if (listed == null && scheduled == null) {
+                        break;
+                    }
+                    boolean takeScheduled = listed == null
+                            || (scheduled != null && DueIndex.ORDER.compare(scheduled, listed) < 0);
+                    DueIndex.Due d = takeScheduled ? scheduled : listed;
+                    if (left <= 0) {
+                        firedUpTo = Math.max(firedUpTo, d.at() - 1);
+                        return false;
+                    }
+                    left--;
+                    if (takeScheduled) {
+                        scheduledWhileFiring.pollFirst();
+                    } else {
+                        i++;
+                    }
+                    fire(d);
+                }
+            } finally {
+                scheduledWhileFiring = null;
+            }
+        } while (!pass.isEmpty());
+        firedUpTo = upTo;
+        return true;
+    }
+
+    /** Every deadline up to this has fired. */
+    long firedUpTo() {
+        return firedUpTo;
+    }
+
+    /** How many due entries have been taken from the index so far (what a slice of judging counts). */
+    long fired() {
+        return fired;
+    }
+
+    private void fire(DueIndex.Due d) {
+        fired++;
+        due.remove(d.at(), d.tokenId());
+        TokenState stored = tokens.get(d.tokenId());
+        if (stored == null) {
             return;
         }
-        List<DueIndex.Due> entries;
-        long from = firedUpTo == Long.MIN_VALUE ? 0L : firedUpTo + 1;
-        do {
-            entries = due.dueBetween(from, upTo, MAX_DUE_PER_PASS);
-            for (DueIndex.Due d : entries) {
-                due.remove(d.at(), d.tokenId());
-                TokenState stored = tokens.get(d.tokenId());
-                if (stored == null) {
-                    continue;
-                }
-                Token t = new Token(stored);
-                if (t.activity().getScheduledDue() == null || t.activity().getScheduledDue() != d.at()) {
-                    continue; // a stale entry: the token was rescheduled since
-                }
-                t.activity().setScheduledDue(null);
-                onDeadline(t, d.at());
-                save(t, d.at());
-            }
-            // A deadline fired above may schedule the token's next one, still <= upTo, and every deadline <= upTo must
-            // fire before a record later than it is judged.
-        } while (!entries.isEmpty());
-        firedUpTo = upTo;
+        Token t = new Token(stored);
+        if (t.activity().getScheduledDue() == null || t.activity().getScheduledDue() != d.at()) {
+            return; // a stale entry: the token was rescheduled since
+        }
+        t.activity().setScheduledDue(null);
+        onDeadline(t, d.at());
+        save(t, d.at());
     }
 
     private void onDeadline(Token t, long at) {
@@ -325,6 +377,9 @@ final class TokenJudge {
                 return;
             }
             due.put(next, t.id());
+            if (scheduledWhileFiring != null) {
+                scheduledWhileFiring.add(new DueIndex.Due(next, t.id()));
+            }
             a.setScheduledDue(next);
         }
         episodes.incident(t, at);

@@ -57,8 +57,10 @@ public final class TokenProcessor implements Processor<String, TokenInput, Strin
      * <p>Bigger catch-up slices mean fewer commits per record judged, and so fewer writes of each busy token's state
      * (one per commit): 2,000 records per slice wrote a state for most records judged in the benchmark's backlog.
      */
-    static final int JUDGE_PER_RECORD = 256;
-    static final int JUDGE_PER_PUNCTUATION = 10_000;
+    /** How many held records and deadlines a record judges at most (a test sets other sizes; see CatchUpSlicesTest). */
+    static volatile int judgePerRecord = 256;
+    /** How many held records and deadlines a punctuation judges at most. */
+    static volatile int judgePerPunctuation = 10_000;
     /**
      * The wall-clock time the catch-up punctuations of one stream thread's token tasks judge for, together, per loop
      * (one second; a test sets it to nothing to end slices early and show that where they end changes no output).
@@ -175,7 +177,7 @@ public final class TokenProcessor implements Processor<String, TokenInput, Strin
             }
         }
         try {
-            advance(wall, false, JUDGE_PER_RECORD);
+            advance(wall, false, judgePerRecord);
         } finally {
             // Held even when judging an earlier record failed, as it was when records were held before the drain.
             if (arrival != null) {
@@ -186,7 +188,7 @@ public final class TokenProcessor implements Processor<String, TokenInput, Strin
     }
 
     private void tick(long wall) {
-        advance(wall, true, JUDGE_PER_PUNCTUATION);
+        advance(wall, true, judgePerPunctuation);
     }
 
     private void hold(String tokenId, TokenInput input, long at) {
@@ -226,7 +228,7 @@ public final class TokenProcessor implements Processor<String, TokenInput, Strin
         if (w > judgedUpTo) {
             boolean done = judgeUpTo(w, slice);
             if (!done && catchingUp == null) {
-                catchingUp = context.schedule(CATCH_UP, PunctuationType.WALL_CLOCK_TIME, now -> advance(now, false, JUDGE_PER_PUNCTUATION));
+                catchingUp = context.schedule(CATCH_UP, PunctuationType.WALL_CLOCK_TIME, now -> advance(now, false, judgePerPunctuation));
             } else if (done && catchingUp != null) {
                 catchingUp.cancel();
                 catchingUp = null;
@@ -241,13 +243,15 @@ public final class TokenProcessor implements Processor<String, TokenInput, Strin
     }
 
     /**
-     * Judges what is held up to {@code w}, or, past {@code slice} records, up to the end of the millisecond
-     * it got to: the same sequence as one judging to {@code w}, as if the watermark had stopped there on its way (the
-     * judge never sees where a slice ends). True when it got to {@code w}.
+     * Judges what is held up to {@code w}, with the deadlines in between, or, past {@code slice} records and deadlines,
+     * up to the end of the millisecond it got to (or, amid the deadlines of one millisecond, up to the one it got to):
+     * the same sequence as one judging to {@code w}, as if the watermark had stopped there on its way (the judge never
+     * sees where a slice ends). True when it got to {@code w}.
      */
     private boolean judgeUpTo(long w, int slice) {
         List<ReorderBuffer.Held<TokenInput>> batch;
         int judged = 0;
+        long firedBefore = judge.fired();
         long last = Long.MIN_VALUE;
         int limit = slice;
         long deadline = System.nanoTime() + catchUpBudgetNanos / Math.max(1, TASKS_ON_THREAD.get()[0]);
@@ -258,14 +262,18 @@ public final class TokenProcessor implements Processor<String, TokenInput, Strin
                 ReorderBuffer.Held<TokenInput> h = batch.get(i);
                 boolean arrivalFirst = arrival != null && arrival.key().compareTo(h.key()) < 0;
                 long at = arrivalFirst ? arrival.at() : h.at();
-                if (judged >= limit && at > last) {
+                int work = judged + (int) (judge.fired() - firedBefore);
+                if (work >= limit && at > last) {
                     judgedTo(last);
                     return false;
                 }
                 if (judged > 0 && judged % CLOCK_EVERY == 0 && System.nanoTime() > deadline) {
-                    limit = judged; // out of time: the slice ends with this millisecond
+                    limit = work; // out of time: the slice ends with this millisecond
                 }
-                judge.fireDue(at);
+                if (!judge.fireDue(at, Math.max(0, limit - work))) {
+                    judgedTo(judge.firedUpTo());
+                    return false;
+                }
                 if (arrivalFirst) {
                     judgeArrival();
                 } else {
@@ -278,12 +286,22 @@ public final class TokenProcessor implements Processor<String, TokenInput, Strin
             }
         } while (batch.size() == DRAIN_BATCH);
         if (arrival != null && arrival.at() <= w) {
-            if (judged >= limit && arrival.at() > last) {
+            int work = judged + (int) (judge.fired() - firedBefore);
+            if (work >= limit && arrival.at() > last) {
                 judgedTo(last);
                 return false;
             }
-            judge.fireDue(arrival.at());
+            if (!judge.fireDue(arrival.at(), Math.max(0, limit - work))) {
+                judgedTo(judge.firedUpTo());
+                return false;
+            }
             judgeArrival();
+            judged++;
+        }
+        int work = judged + (int) (judge.fired() - firedBefore);
+        if (!judge.fireDue(w, Math.max(0, limit - work))) {
+            judgedTo(judge.firedUpTo());
+            return false;
         }
         judgedTo(w);
         return true;
@@ -296,9 +314,9 @@ public final class TokenProcessor implements Processor<String, TokenInput, Strin
         judge.apply(a.tokenId(), a.input());
     }
 
+    /** Everything up to {@code w} is judged: the held records up to it, and (the judge has fired them) its deadlines. */
     private void judgedTo(long w) {
         held.drained(w);
-        judge.fireDue(w);
         judgedUpTo = w;
         progressStore.put(JUDGED, w);
     }

@@ -25,6 +25,7 @@ class CatchUpSlicesTest {
     private static final Instant AT = Pipeline.NOW.minus(Duration.ofHours(3));
     private static final int TOKENS = 40;
     private static final int USES = 3_000;
+    private static final int TOKENS_AT_ONCE = 300;
 
     @TempDir
     Path dir;
@@ -37,6 +38,67 @@ class CatchUpSlicesTest {
         assertEquals("judged in the first slice: true", oneSlice.get(0));
         assertEquals("judged in the first slice: false", manySlices.get(0), "the clock ended the first slice early");
         assertEquals(oneSlice.subList(1, oneSlice.size()), manySlices.subList(1, manySlices.size()));
+    }
+
+    /**
+     * Tokens issued in one millisecond fall unused in one millisecond: with slices of a few deadlines, judging stops
+     * amid that millisecond's deadlines (and the expiries they lead to) and goes on where it stopped, with the outputs
+     * of firing them all at once.
+     */
+    @Test
+    void aMillisecondOfDeadlinesIsJudgedInSlicesWithTheOutputsOfOne() {
+        List<String> atOnce = deadlines(dir.resolve("once"), 1_000_000, 1_000_000);
+        List<String> sliced = deadlines(dir.resolve("sliced"), 7, 50);
+        assertEquals("first judged: " + TOKENS_AT_ONCE + " unused", atOnce.get(0));
+        int cut = Integer.parseInt(sliced.get(0).replaceAll("[^0-9]", ""));
+        assertTrue(cut > 0 && cut < TOKENS_AT_ONCE, "the first slice stopped amid the millisecond's deadlines: " + cut);
+        assertEquals(TOKENS_AT_ONCE, atOnce.stream().filter(l -> l.contains(" " + AlertType.UNUSED_TOKEN.name() + " ")).count());
+        assertTrue(atOnce.stream().anyMatch(l -> l.contains(" " + AlertType.EXPIRING_UNREPLACED.name() + " ")), "expiries follow");
+        assertEquals(atOnce.subList(1, atOnce.size()), sliced.subList(1, sliced.size()));
+    }
+
+    private static List<String> deadlines(Path stateDir, int perRecord, int perPunctuation) {
+        int beforeRecord = TokenProcessor.judgePerRecord;
+        int beforePunctuation = TokenProcessor.judgePerPunctuation;
+        TokenProcessor.judgePerRecord = perRecord;
+        TokenProcessor.judgePerPunctuation = perPunctuation;
+        try (Pipeline p = new Pipeline(stateDir, Map.of(AppConfig.LATENESS, "PT1H", AppConfig.DETECT_IDLE_AFTER, "PT30S"))) {
+            Instant issued = AT.minus(Duration.ofDays(200));
+            for (int t = 0; t < TOKENS_AT_ONCE; t++) {
+                var e = Pipeline.lifecycle("i" + t, "t" + t, LifecycleType.ISSUED, issued);
+                if (t % 2 == 0) {
+                    // In one millisecond too, a little after the unused deadline.
+                    e.setExpiresAt(issued.plus(Duration.ofDays(100)));
+                }
+                p.send(p.topics.lifecycle(), "t" + t, e.build());
+            }
+            p.driver.advanceWallClockTime(Duration.ofSeconds(31));
+            // Lifecycle and usage far past the deadlines: once the sources that went quiet have had their grace to come
+            // back, the watermark passes all the deadlines at once.
+            p.send(p.topics.lifecycle(), "late", Pipeline.lifecycle("far-issue", "late", LifecycleType.ISSUED, AT).build());
+            p.send(p.topics.usage(), "t0", Pipeline.usage("far", "t0", AT).build());
+            List<String> out = new ArrayList<>();
+            List<String> alerts = new ArrayList<>();
+            for (int i = 0; i < 400; i++) {
+                p.driver.advanceWallClockTime(Duration.ofMillis(100));
+                p.read(p.topics.alerts()).forEach(r -> alerts.add("alert " + r.key() + " " + r.value().getType() + " "
+                        + r.value().getAlertId() + " " + r.value().getEventTime()));
+                long unused = alerts.stream().filter(l -> l.contains(" " + AlertType.UNUSED_TOKEN.name() + " ")).count();
+                if (out.isEmpty() && unused > 0) {
+                    out.add("first judged: " + unused + " unused");
+                }
+            }
+            out.addAll(alerts);
+            p.read(p.topics.actions()).forEach(r -> out.add("action " + r.key() + " " + r.value()));
+            p.read(p.topics.incidents()).forEach(r -> out.add("incident " + r.key() + " " + r.value()));
+            for (int t = 0; t < TOKENS_AT_ONCE; t++) {
+                out.add("state " + p.tokenState("t" + t).orElseThrow());
+            }
+            return out;
+        } finally {
+            TokenProcessor.judgePerRecord = beforeRecord;
+            TokenProcessor.judgePerPunctuation = beforePunctuation;
+        }
     }
 
     private static List<String> run(Path stateDir, long budgetNanos) {
