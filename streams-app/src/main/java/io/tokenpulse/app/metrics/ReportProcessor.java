@@ -10,6 +10,7 @@ import io.tokenpulse.avro.state.ReportWindow;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -55,6 +56,14 @@ public final class ReportProcessor implements Processor<String, MetricFact, Stri
     private KeyValueStore<String, ReportWindow> windows;
     private KeyValueStore<String, Long> clock;
     private KeyValueStore<String, PostureReport> latest;
+    /** The reports one closing wrote, forwarded once it is done (see closeAll). */
+    private final List<Closed> closed = new ArrayList<>();
+    /** The entity being closed, by its place in the store's order. */
+    private int closingEntity;
+
+    private record Closed(long end, int entity, Record<String, PostureReport> report) {
+    }
+
     /** Latest watermark per source task (the store's content, cached). */
     private final Map<String, Long> watermarks = new HashMap<>();
     private long now = Long.MIN_VALUE;
@@ -273,14 +282,27 @@ public final class ReportProcessor implements Processor<String, MetricFact, Stri
         try (KeyValueIterator<String, ReportCursor> it = cursors.all()) {
             it.forEachRemaining(all::add);
         }
-        for (KeyValue<String, ReportCursor> kv : all) {
-            ReportCursor c = mutable(kv.value);
-            long hourBefore = c.getNextHour();
-            long dayBefore = c.getNextDay();
-            close(kv.key, c);
-            if (c.getNextHour() != hourBefore || c.getNextDay() != dayBefore) {
-                cursors.put(kv.key, c);
+        try {
+            for (int i = 0; i < all.size(); i++) {
+                KeyValue<String, ReportCursor> kv = all.get(i);
+                ReportCursor c = mutable(kv.value);
+                long hourBefore = c.getNextHour();
+                long dayBefore = c.getNextDay();
+                closingEntity = i;
+                close(kv.key, c);
+                if (c.getNextHour() != hourBefore || c.getNextDay() != dayBefore) {
+                    cursors.put(kv.key, c);
+                }
             }
+            // By the end of their window, then by entity (each entity's in the order written): the order in which a
+            // watermark moving one hour at a time closes them. How far the watermark moved at once (which depends on
+            // where the token tasks' judging slices ended) changes no order on the topic.
+            closed.sort(Comparator.comparingLong(Closed::end).thenComparingInt(Closed::entity));
+            for (Closed c : closed) {
+                context.forward(c.report());
+            }
+        } finally {
+            closed.clear();
         }
     }
 
@@ -372,7 +394,7 @@ public final class ReportProcessor implements Processor<String, MetricFact, Stri
                 .setLateEvents(late)
                 .build();
         latest.put(latestKey(entityKey(c.getTenant(), c.getOwner()), g), r);
-        context.forward(new Record<>(c.getTenant(), r, start + length));
+        closed.add(new Closed(start + length, closingEntity, new Record<>(c.getTenant(), r, start + length)));
     }
 
     // ---- keys and arrays ------------------------------------------------------------------------
