@@ -14,6 +14,7 @@ import io.tokenpulse.app.time.TimeSources;
 import java.time.Clock;
 import java.util.Objects;
 import java.util.Properties;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
@@ -66,6 +67,9 @@ public record TokenPulseTopology(Topology topology, Properties properties, DeadL
         return new TokenPulseTopology(builder.build(props), props, deadLetters, sources, late, ends);
     }
 
+    /** How long the producer may try to deliver a batch before the transaction holding it is aborted. */
+    static final int DELIVERY_TIMEOUT_MS = 120_000;
+
     /**
      * Client settings ({@code kafka.*}) first, then ours, then {@code streams.*}, which have the last word: an
      * operator can tune anything without a release.
@@ -74,6 +78,13 @@ public record TokenPulseTopology(Topology topology, Properties properties, DeadL
     static Properties streamsProperties(AppConfig config, Topics topics, DeadLetterCounter deadLetters) {
         Properties p = new Properties();
         p.putAll(config.kafka());
+        // Under exactly-once, Kafka Streams lets its producer retry a batch for ever (delivery.timeout.ms is
+        // Integer.MAX_VALUE). A broker that keeps refusing a batch then stalls the stream thread for good: its
+        // transaction can never commit. The fault harness saw one, refused with OUT_OF_ORDER_SEQUENCE_NUMBER on two
+        // partitions after a broker kill, for fifteen minutes. With the producer's own default of two minutes the send
+        // fails instead; Streams aborts the transaction and takes the tasks up again from their last commit (nothing
+        // lost, nothing twice).
+        p.put(StreamsConfig.producerPrefix(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG), Integer.toString(DELIVERY_TIMEOUT_MS));
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
         p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
         p.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir().toString());

@@ -93,6 +93,10 @@ class TokenPulseTopologyTest {
             assertSame(p.topology.deadLetters(), props.get(DeadLetters.COUNTER_CONFIG));
             // Global stores go through the processing-exception handler too (set once, by Kafka's constant).
             assertEquals("true", props.get("processing.exception.handler.global.enabled"));
+            // A batch a broker keeps refusing fails the transaction within two minutes instead of retrying for ever,
+            // as Kafka Streams' exactly-once default would.
+            Object delivery = new StreamsConfig(props).getProducerConfigs("client").get("delivery.timeout.ms");
+            assertEquals(120_000, Integer.parseInt(delivery.toString()));
         }
     }
 }
