@@ -47,29 +47,35 @@ public final class TokenProcessor implements Processor<String, TokenInput, Strin
     /** Watermarks go to the report processor each time the judged time enters a new minute. */
     private static final long REPORT_STEP = 60_000;
     private static final int DRAIN_BATCH = 1_000;
-    /**
-     * The most records one call judges: a backlog (a backfill held for the first idle.timeout, a task catching up)
-     * is judged in slices between commits, never in one transaction longer than the transaction timeout (10 s), what
-     * ever the backlog and however many tasks a thread has. A record judges a small slice (a thread processes many
-     * records between two commits), a catch-up punctuation a bigger one (it runs once per task and loop), within its
-     * task's share of {@link #catchUpBudgetNanos}.
+    /*
+     * A backlog (a backfill held for the first idle.timeout, a task catching up, a hundred thousand tokens falling due
+     * in one millisecond) is judged in slices between commits, never in one transaction longer than the transaction
+     * timeout (10 s), whatever the backlog and however many tasks a thread has. A slice counts held records and
+     * deadlines. A record judges a small slice (a thread processes many records between two commits), a catch-up
+     * punctuation a bigger one (it runs once per task and loop). Bigger catch-up slices mean fewer commits per record
+     * judged, and so fewer writes of each busy token's state (one per commit): 2,000 records per slice wrote a state
+     * for most records judged in the benchmark's backlog.
      *
-     * <p>Bigger catch-up slices mean fewer commits per record judged, and so fewer writes of each busy token's state
-     * (one per commit): 2,000 records per slice wrote a state for most records judged in the benchmark's backlog.
+     * Time bounds them too: all the token tasks of a stream thread judge for at most catchUpBudgetNanos between two
+     * commits, each call for at most its task's share of it. A count alone did not: Kafka Streams processes many
+     * records per task between two commits once they come cheap (held ones do), and at a million tokens each of them
+     * went on to judge its 256, for longer than the transaction timeout.
      */
     /** How many held records and deadlines a record judges at most (a test sets other sizes; see CatchUpSlicesTest). */
     static volatile int judgePerRecord = 256;
     /** How many held records and deadlines a punctuation judges at most. */
     static volatile int judgePerPunctuation = 10_000;
     /**
-     * The wall-clock time the catch-up punctuations of one stream thread's token tasks judge for, together, per loop
-     * (one second; a test sets it to nothing to end slices early and show that where they end changes no output).
+     * How long the token tasks of one stream thread judge for, together, between two commits (one second; a test
+     * sets it to nothing to end slices early and show that where they end changes no output).
      */
     static volatile long catchUpBudgetNanos = Duration.ofSeconds(1).toNanos();
     /** How often a slice looks at the clock. */
     private static final int CLOCK_EVERY = 256;
-    /** Token tasks on each stream thread: they share its catch-up budget. */
+    /** Token tasks on each stream thread: they share its budget. */
     private static final ThreadLocal<int[]> TASKS_ON_THREAD = ThreadLocal.withInitial(() -> new int[1]);
+    /** Nanoseconds each stream thread's token tasks have judged for since its last commit. */
+    private static final ThreadLocal<long[]> JUDGED_SINCE_COMMIT = ThreadLocal.withInitial(() -> new long[1]);
     /** How soon the next slice of a backlog follows while no record or tick comes. */
     private static final Duration CATCH_UP = Duration.ofMillis(1);
     private static final String JUDGED = "judged";
@@ -249,12 +255,26 @@ public final class TokenProcessor implements Processor<String, TokenInput, Strin
      * sees where a slice ends). True when it got to {@code w}.
      */
     private boolean judgeUpTo(long w, int slice) {
+        long[] spent = JUDGED_SINCE_COMMIT.get();
+        long started = System.nanoTime();
+        if (spent[0] > 0 && spent[0] >= catchUpBudgetNanos) {
+            return false; // the thread's judging time is used up until it commits
+        }
+        long deadline = started + Math.min(catchUpBudgetNanos - spent[0], catchUpBudgetNanos / Math.max(1, TASKS_ON_THREAD.get()[0]));
+        try {
+            return judgeUpTo(w, slice, deadline);
+        } finally {
+            spent[0] += Math.max(1, System.nanoTime() - started);
+        }
+    }
+
+    /** {@link #judgeUpTo(long, int)} until the clock passes {@code deadline}, looked at every {@link #CLOCK_EVERY}. */
+    private boolean judgeUpTo(long w, int slice, long deadline) {
         List<ReorderBuffer.Held<TokenInput>> batch;
         int judged = 0;
         long firedBefore = judge.fired();
         long last = Long.MIN_VALUE;
         int limit = slice;
-        long deadline = System.nanoTime() + catchUpBudgetNanos / Math.max(1, TASKS_ON_THREAD.get()[0]);
         do {
             batch = held.upTo(w, DRAIN_BATCH);
             int i = 0;
@@ -305,6 +325,11 @@ public final class TokenProcessor implements Processor<String, TokenInput, Strin
         }
         judgedTo(w);
         return true;
+    }
+
+    /** The stream thread commits (its token tasks' stores are flushed): its judging time starts again. */
+    static void committing() {
+        JUDGED_SINCE_COMMIT.get()[0] = 0;
     }
 
     /** Judges the arrival; it is gone first, as a held record is removed before it is judged. */

@@ -61,6 +61,8 @@ final class TokenStateCache extends WriteBackStore<String, TokenState> {
 
     @Override
     protected void writeChanged() {
+        // Called as the stream thread commits: the judging between commits is bounded from here (see TokenProcessor).
+        TokenProcessor.committing();
         for (Map.Entry<String, Cached> e : cached.entrySet()) {
             if (e.getValue().changed) {
                 wrapped().put(e.getKey(), e.getValue().state);
