@@ -2,8 +2,11 @@ package io.tokenpulse.app.detect;
 
 import io.tokenpulse.app.state.WriteBackStore;
 import io.tokenpulse.avro.state.TokenState;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
 
@@ -63,11 +66,15 @@ final class TokenStateCache extends WriteBackStore<String, TokenState> {
     protected void writeChanged() {
         // Called as the stream thread commits: the judging between commits is bounded from here (see TokenProcessor).
         TokenProcessor.committing();
+        List<KeyValue<String, TokenState>> writes = new ArrayList<>();
         for (Map.Entry<String, Cached> e : cached.entrySet()) {
             if (e.getValue().changed) {
-                wrapped().put(e.getKey(), e.getValue().state);
+                writes.add(KeyValue.pair(e.getKey(), e.getValue().state));
                 e.getValue().changed = false;
             }
+        }
+        if (!writes.isEmpty()) {
+            wrapped().putAll(writes); // one RocksDB batch per commit
         }
     }
 

@@ -1,8 +1,11 @@
 package io.tokenpulse.app.state;
 
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.StateStore;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -110,10 +113,13 @@ public final class WriteBehindStore<K, V> extends WriteBackStore<K, V> {
         if (pending.isEmpty()) {
             return;
         }
+        // One putAll: RocksDB writes the commit's held records and removals as one batch, not a write each. A null
+        // value deletes, without the read of the old value that Kafka Streams' delete makes first.
+        List<KeyValue<K, V>> writes = new ArrayList<>(pending.size());
         for (Map.Entry<K, Pending<V>> e : pending.entrySet()) {
-            // A null put deletes too, without the read of the old value that Kafka Streams' delete makes first.
-            wrapped().put(e.getKey(), e.getValue().value());
+            writes.add(KeyValue.pair(e.getKey(), e.getValue().value()));
         }
+        wrapped().putAll(writes);
         pending.clear();
     }
 
