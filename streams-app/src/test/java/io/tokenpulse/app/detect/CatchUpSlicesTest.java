@@ -31,7 +31,7 @@ class CatchUpSlicesTest {
     Path dir;
 
     @Test
-    void whereTheClockEndsASliceChangesNoOutput() {
+    void whereTheClockEndsASliceChangesNoOutput() throws Exception {
         List<String> oneSlice = run(dir.resolve("one"), Duration.ofSeconds(1).toNanos());
         List<String> manySlices = run(dir.resolve("many"), 0);
         assertTrue(oneSlice.stream().anyMatch(l -> l.contains(AlertType.REVOKED_TOKEN_USED.name())), "the backlog alerts");
@@ -46,7 +46,7 @@ class CatchUpSlicesTest {
      * of firing them all at once.
      */
     @Test
-    void aMillisecondOfDeadlinesIsJudgedInSlicesWithTheOutputsOfOne() {
+    void aMillisecondOfDeadlinesIsJudgedInSlicesWithTheOutputsOfOne() throws Exception {
         List<String> atOnce = deadlines(dir.resolve("once"), 1_000_000, 1_000_000);
         List<String> sliced = deadlines(dir.resolve("sliced"), 7, 50);
         assertEquals("first judged: " + TOKENS_AT_ONCE + " unused", atOnce.get(0));
@@ -57,11 +57,11 @@ class CatchUpSlicesTest {
         assertEquals(atOnce.subList(1, atOnce.size()), sliced.subList(1, sliced.size()));
     }
 
-    private static List<String> deadlines(Path stateDir, int perRecord, int perPunctuation) {
-        int beforeRecord = TokenProcessor.judgePerRecord;
-        int beforePunctuation = TokenProcessor.judgePerPunctuation;
-        TokenProcessor.judgePerRecord = perRecord;
-        TokenProcessor.judgePerPunctuation = perPunctuation;
+    private static List<String> deadlines(Path stateDir, int perRecord, int perPunctuation) throws Exception {
+        return Slices.sized(perRecord, perPunctuation, TokenProcessor.catchUpBudgetNanos, () -> deadlines(stateDir));
+    }
+
+    private static List<String> deadlines(Path stateDir) {
         try (Pipeline p = new Pipeline(stateDir, Map.of(AppConfig.LATENESS, "PT1H", AppConfig.DETECT_IDLE_AFTER, "PT30S"))) {
             Instant issued = AT.minus(Duration.ofDays(200));
             for (int t = 0; t < TOKENS_AT_ONCE; t++) {
@@ -95,15 +95,14 @@ class CatchUpSlicesTest {
                 out.add("state " + p.tokenState("t" + t).orElseThrow());
             }
             return out;
-        } finally {
-            TokenProcessor.judgePerRecord = beforeRecord;
-            TokenProcessor.judgePerPunctuation = beforePunctuation;
         }
     }
 
-    private static List<String> run(Path stateDir, long budgetNanos) {
-        long before = TokenProcessor.catchUpBudgetNanos;
-        TokenProcessor.catchUpBudgetNanos = budgetNanos;
+    private static List<String> run(Path stateDir, long budgetNanos) throws Exception {
+        return Slices.sized(TokenProcessor.judgePerRecord, TokenProcessor.judgePerPunctuation, budgetNanos, () -> run(stateDir));
+    }
+
+    private static List<String> run(Path stateDir) {
         try (Pipeline p = new Pipeline(stateDir, Map.of(AppConfig.LATENESS, "PT1H", AppConfig.DETECT_IDLE_AFTER, "PT30S"))) {
             for (int t = 0; t < TOKENS; t++) {
                 p.send(p.topics.lifecycle(), "t" + t, Pipeline.lifecycle("i" + t, "t" + t, LifecycleType.ISSUED, AT).build());
@@ -140,8 +139,6 @@ class CatchUpSlicesTest {
             }
             assertEquals(lastUse, p.tokenState(lastToken).orElseThrow().getActivity().getLastUseAt(), "judged by the end");
             return out;
-        } finally {
-            TokenProcessor.catchUpBudgetNanos = before;
         }
     }
 }
