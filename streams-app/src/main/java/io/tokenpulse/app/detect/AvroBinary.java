@@ -53,7 +53,12 @@ final class AvroBinary {
     }
 
     static <T extends SpecificRecord> T decode(byte[] bytes, Class<T> type) {
-        BinaryDecoder decoder = DecoderFactory.get().binaryDecoder(bytes, 1, bytes.length - 1, null);
+        return decode(bytes, 0, bytes.length, type);
+    }
+
+    /** Decodes what {@link #encode} wrote at {@code offset}, {@code length} bytes, tag included. */
+    static <T extends SpecificRecord> T decode(byte[] bytes, int offset, int length, Class<T> type) {
+        BinaryDecoder decoder = DecoderFactory.get().binaryDecoder(bytes, offset + 1, length - 1, null);
         try {
             return type.cast(READERS.get(type).read(null, decoder));
         } catch (IOException e) {

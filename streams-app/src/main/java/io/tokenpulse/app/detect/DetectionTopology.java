@@ -95,11 +95,10 @@ public final class DetectionTopology {
                 Serdes.Bytes(), Serdes.ByteArray()));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(TENANT_INDEX_STORE),
                 Serdes.String(), Serdes.String()));
-        // Most held records are judged within a commit interval of their arrival: the write-behind store keeps them as
-        // objects until the commit, and one judged by then is never encoded, written to RocksDB or logged, nor is its
-        // removal. The record cache did the same with more work per record, and still logged a tombstone for each.
+        // The reorder buffer writes the records still held at a commit in packs, and a bitmap per pack of those judged
+        // since: the write-behind store makes them one RocksDB write batch per commit (time/ReorderBuffer).
         builder.addStateStore(WriteBehindStore.builder(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(HELD_STORE),
-                Serdes.Bytes(), HeldInput.serde())));
+                Serdes.Bytes(), Serdes.ByteArray())));
         // The progress changes with nearly every record, under a handful of keys: the record cache writes the last
         // value of each per commit to RocksDB and the changelog.
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PROGRESS_STORE),

@@ -3,8 +3,7 @@ package io.tokenpulse.app.detect;
 import io.tokenpulse.avro.TokenLifecycleEvent;
 import io.tokenpulse.avro.TokenUsageEvent;
 import io.tokenpulse.avro.state.TokenLink;
-import org.apache.kafka.common.serialization.Serde;
-import org.apache.kafka.common.serialization.Serdes;
+import io.tokenpulse.app.time.ReorderBuffer;
 
 /**
  * How a token task holds a record until the watermark passes it: a tag byte and the record's Avro binary. The rank
@@ -41,11 +40,18 @@ final class HeldInput {
                 + (link.getVersionKey() == null ? "" : link.getVersionKey());
     }
 
-    /** The held store's value serde: the tag byte and the record's Avro binary, as {@link #encode} writes them. */
-    static Serde<TokenInput> serde() {
-        return Serdes.serdeFrom((topic, input) -> input == null ? null : encode(input),
-                (topic, bytes) -> bytes == null ? null : decode(bytes));
-    }
+    /** How the reorder buffer stores a held record: the tag byte and the record's Avro binary. */
+    static final ReorderBuffer.Codec<TokenInput> CODEC = new ReorderBuffer.Codec<>() {
+        @Override
+        public byte[] encode(TokenInput value) {
+            return HeldInput.encode(value);
+        }
+
+        @Override
+        public TokenInput decode(byte[] bytes, int offset, int length) {
+            return HeldInput.decode(bytes, offset, length);
+        }
+    };
 
     static byte[] encode(TokenInput input) {
         if (input instanceof TokenInput.Lifecycle l) {
@@ -57,12 +63,12 @@ final class HeldInput {
         return AvroBinary.encode(((TokenInput.Link) input).link(), LINK);
     }
 
-    static TokenInput decode(byte[] bytes) {
-        return switch (bytes[0]) {
-            case LIFECYCLE -> new TokenInput.Lifecycle(AvroBinary.decode(bytes, TokenLifecycleEvent.class));
-            case USAGE -> new TokenInput.Usage(AvroBinary.decode(bytes, TokenUsageEvent.class));
-            case LINK -> new TokenInput.Link(AvroBinary.decode(bytes, TokenLink.class));
-            default -> throw new IllegalStateException("unknown held record tag " + bytes[0]);
+    static TokenInput decode(byte[] bytes, int offset, int length) {
+        return switch (bytes[offset]) {
+            case LIFECYCLE -> new TokenInput.Lifecycle(AvroBinary.decode(bytes, offset, length, TokenLifecycleEvent.class));
+            case USAGE -> new TokenInput.Usage(AvroBinary.decode(bytes, offset, length, TokenUsageEvent.class));
+            case LINK -> new TokenInput.Link(AvroBinary.decode(bytes, offset, length, TokenLink.class));
+            default -> throw new IllegalStateException("unknown held record tag " + bytes[offset]);
         };
     }
 }

@@ -24,6 +24,7 @@ public final class WriteBehindStore<K, V> extends WriteBackStore<K, V> {
     }
 
     private final Map<K, Pending<V>> pending = new HashMap<>();
+    private Runnable beforeWrite = () -> { };
 
     public WriteBehindStore(KeyValueStore<K, V> store) {
         super(store);
@@ -50,6 +51,15 @@ public final class WriteBehindStore<K, V> extends WriteBackStore<K, V> {
             }
             s = wrapped.wrapped();
         }
+    }
+
+    /**
+     * Runs {@code hook} on the writing thread each time, before this store writes what changed: a writer that keeps
+     * changes of its own in memory (the reorder buffer) makes its writes there, in the same commit. One hook: a new
+     * one replaces the last (a task's processor made anew).
+     */
+    public void beforeWrite(Runnable hook) {
+        beforeWrite = hook;
     }
 
     /** Puts a key the caller knows is in neither this store nor the store underneath. */
@@ -110,6 +120,7 @@ public final class WriteBehindStore<K, V> extends WriteBackStore<K, V> {
 
     @Override
     protected void writeChanged() {
+        beforeWrite.run();
         if (pending.isEmpty()) {
             return;
         }

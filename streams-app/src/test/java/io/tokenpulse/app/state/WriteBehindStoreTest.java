@@ -2,14 +2,11 @@ package io.tokenpulse.app.state;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.tokenpulse.app.time.ReorderBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
 import org.apache.kafka.streams.state.KeyValueIterator;
@@ -77,47 +74,20 @@ class WriteBehindStoreTest {
     }
 
     @Test
-    void theReorderBufferWritesOnlyWhatIsStillHeldAtTheFlush() {
+    void theHookWritesFirstInTheSameFlush() {
         Recording under = new Recording();
-        KeyValueStore<Bytes, String> bytes = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore("held-test"),
-                Serdes.Bytes(), Serdes.String()).withLoggingDisabled().build();
-        List<String> writes = new ArrayList<>();
-        WriteBehindStore<Bytes, String> store = init(new WriteBehindStore<>(new Recorder<>(bytes, writes)));
-        ReorderBuffer<String> buffer = new ReorderBuffer<>(store);
-        buffer.add(ReorderBuffer.keyOf(10, 2, "t\u0000u1"), "use at 10");
-        buffer.add(ReorderBuffer.keyOf(20, 2, "t\u0000u2"), "use at 20");
-        List<ReorderBuffer.Held<String>> due = buffer.upTo(15, 100);
-        assertEquals(1, due.size());
-        assertEquals("use at 10", due.get(0).value());
-        buffer.remove(due.get(0));
+        WriteBehindStore<String, String> store = init(new WriteBehindStore<>(under.store));
+        List<String> calls = new ArrayList<>();
+        store.beforeWrite(() -> {
+            calls.add("hook");
+            store.putNew("packed", "x");
+        });
+        store.putNew("a", "1");
         store.flushCache();
-        assertEquals(1, writes.size(), "only the record still held is written: " + writes);
-        assertTrue(writes.get(0).startsWith("put "));
-        // A buffer started afresh over the store (a restarted task) holds exactly that record.
-        ReorderBuffer<String> restarted = new ReorderBuffer<>(init(new WriteBehindStore<>(bytes)));
-        assertEquals(List.of("use at 20"), restarted.upTo(Long.MAX_VALUE, 100).stream().map(ReorderBuffer.Held::value).toList());
-        assertEquals(List.of(), restarted.upTo(15, 100), "nothing before it");
-    }
-
-    @Test
-    void theReorderBufferReadsRecordsHeldOverAFlushAndThoseSinceInJudgingOrder() {
-        KeyValueStore<Bytes, String> bytes = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore("held-test"),
-                Serdes.Bytes(), Serdes.String()).withLoggingDisabled().build();
-        WriteBehindStore<Bytes, String> store = init(new WriteBehindStore<>(bytes));
-        ReorderBuffer<String> buffer = new ReorderBuffer<>(store);
-        for (int at = 1; at <= 5; at++) {
-            buffer.add(ReorderBuffer.keyOf(at * 10, 2, "t\u0000u" + at), "use at " + at * 10);
-        }
+        assertEquals(List.of("hook"), calls);
+        assertEquals(List.of("put a=1", "put packed=x"), sorted(under.writes), "what the hook wrote goes with the rest");
         store.flushCache();
-        List<ReorderBuffer.Held<String>> first = buffer.upTo(20, 100);
-        buffer.remove(first.get(1)); // the one at 20: deleted underneath only at the next flush
-        buffer.add(ReorderBuffer.keyOf(25, 2, "t\u0000u25"), "use at 25"); // not written yet
-        buffer.add(ReorderBuffer.keyOf(45, 0, "t\u0000e45"), "issued at 45");
-        assertEquals(List.of("use at 10", "use at 25", "use at 30", "use at 40", "issued at 45", "use at 50"),
-                buffer.upTo(60, 100).stream().map(ReorderBuffer.Held::value).toList());
-        assertEquals(List.of("use at 10", "use at 25"), buffer.upTo(29, 100).stream().map(ReorderBuffer.Held::value).toList());
-        assertEquals(List.of("use at 10", "use at 25", "use at 30"),
-                buffer.upTo(60, 3).stream().map(ReorderBuffer.Held::value).toList());
+        assertEquals(List.of("hook", "hook"), calls, "the hook runs at every flush, with or without writes waiting");
     }
 
     private static <K, V> WriteBehindStore<K, V> init(WriteBehindStore<K, V> store) {
