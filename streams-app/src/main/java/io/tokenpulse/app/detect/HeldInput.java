@@ -1,7 +1,6 @@
 package io.tokenpulse.app.detect;
 
 import io.tokenpulse.avro.TokenLifecycleEvent;
-import io.tokenpulse.avro.TokenUsageEvent;
 import io.tokenpulse.avro.state.TokenLink;
 import io.tokenpulse.app.time.ReorderBuffer;
 
@@ -58,7 +57,7 @@ final class HeldInput {
             return AvroBinary.encode(l.event(), LIFECYCLE);
         }
         if (input instanceof TokenInput.Usage u) {
-            return AvroBinary.encode(u.event(), USAGE);
+            return UsageBinary.encode(u.event(), USAGE);
         }
         return AvroBinary.encode(((TokenInput.Link) input).link(), LINK);
     }
@@ -66,7 +65,7 @@ final class HeldInput {
     static TokenInput decode(byte[] bytes, int offset, int length) {
         return switch (bytes[offset]) {
             case LIFECYCLE -> new TokenInput.Lifecycle(AvroBinary.decode(bytes, offset, length, TokenLifecycleEvent.class));
-            case USAGE -> new TokenInput.Usage(AvroBinary.decode(bytes, offset, length, TokenUsageEvent.class));
+            case USAGE -> new TokenInput.Usage(UsageBinary.decode(bytes, offset, length));
             case LINK -> new TokenInput.Link(AvroBinary.decode(bytes, offset, length, TokenLink.class));
             default -> throw new IllegalStateException("unknown held record tag " + bytes[offset]);
         };
