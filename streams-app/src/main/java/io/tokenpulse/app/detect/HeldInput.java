@@ -2,6 +2,7 @@ package io.tokenpulse.app.detect;
 
 import io.tokenpulse.avro.TokenLifecycleEvent;
 import io.tokenpulse.avro.state.TokenLink;
+import io.tokenpulse.app.time.ByteSink;
 import io.tokenpulse.app.time.ReorderBuffer;
 
 /**
@@ -42,8 +43,12 @@ final class HeldInput {
     /** How the reorder buffer stores a held record: the tag byte and the record's Avro binary. */
     static final ReorderBuffer.Codec<TokenInput> CODEC = new ReorderBuffer.Codec<>() {
         @Override
-        public byte[] encode(TokenInput value) {
-            return HeldInput.encode(value);
+        public void encode(TokenInput value, ByteSink out) {
+            if (value instanceof TokenInput.Usage u) {
+                UsageBinary.encode(u.event(), USAGE, out); // nearly every held record
+            } else {
+                out.write(HeldInput.encode(value));
+            }
         }
 
         @Override

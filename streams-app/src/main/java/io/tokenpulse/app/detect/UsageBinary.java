@@ -1,8 +1,8 @@
 package io.tokenpulse.app.detect;
 
+import io.tokenpulse.app.time.ByteSink;
 import io.tokenpulse.avro.TokenUsageEvent;
 import io.tokenpulse.avro.UsageOutcome;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Instant;
@@ -10,9 +10,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.avro.io.BinaryDecoder;
-import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.DecoderFactory;
-import org.apache.avro.io.EncoderFactory;
 
 /**
  * The Avro binary of a {@link TokenUsageEvent} written and read field by field: the very bytes {@link AvroBinary}
@@ -37,28 +35,27 @@ final class UsageBinary {
     }
 
     static byte[] encode(TokenUsageEvent e, int tag) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(160);
-        bytes.write(tag);
-        BinaryEncoder out = EncoderFactory.get().directBinaryEncoder(bytes, null);
-        try {
-            out.writeString(e.getEventId());
-            out.writeString(e.getTokenId());
-            out.writeString(e.getTenant());
-            out.writeLong(e.getOccurredAt().toEpochMilli());
-            optional(out, e.getPrincipal());
-            optional(out, e.getServiceVersion());
-            out.writeString(e.getScope());
-            optional(out, e.getResource());
-            out.writeEnum(INDEX.get(e.getOutcome()));
-            optional(out, e.getSourceIp());
-            optional(out, e.getUserAgent());
-            optional(out, e.getRegion());
-            out.writeInt(e.getCount());
-            out.flush();
-        } catch (IOException x) {
-            throw new UncheckedIOException(x);
-        }
-        return bytes.toByteArray();
+        ByteSink out = new ByteSink(160);
+        encode(e, tag, out);
+        return out.toByteArray();
+    }
+
+    /** Writes the tag and the record's Avro binary to {@code out}. */
+    static void encode(TokenUsageEvent e, int tag, ByteSink out) {
+        out.write(tag);
+        out.writeString(e.getEventId());
+        out.writeString(e.getTokenId());
+        out.writeString(e.getTenant());
+        out.writeLong(e.getOccurredAt().toEpochMilli());
+        optional(out, e.getPrincipal());
+        optional(out, e.getServiceVersion());
+        out.writeString(e.getScope());
+        optional(out, e.getResource());
+        out.writeLong(INDEX.get(e.getOutcome()));
+        optional(out, e.getSourceIp());
+        optional(out, e.getUserAgent());
+        optional(out, e.getRegion());
+        out.writeLong(e.getCount());
     }
 
     static TokenUsageEvent decode(byte[] bytes, int offset, int length) {
@@ -85,12 +82,11 @@ final class UsageBinary {
     }
 
     /** A {@code ["null", "string"]} union: the branch, then the string if there is one. */
-    private static void optional(BinaryEncoder out, String s) throws IOException {
+    private static void optional(ByteSink out, String s) {
         if (s == null) {
-            out.writeIndex(0);
-            out.writeNull();
+            out.writeLong(0);
         } else {
-            out.writeIndex(1);
+            out.writeLong(1);
             out.writeString(s);
         }
     }

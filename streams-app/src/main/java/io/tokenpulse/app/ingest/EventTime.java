@@ -1,5 +1,7 @@
 package io.tokenpulse.app.ingest;
 
+import io.tokenpulse.avro.TokenLifecycleEvent;
+import io.tokenpulse.avro.TokenUsageEvent;
 import java.time.Instant;
 import java.util.Optional;
 import org.apache.avro.Schema;
@@ -14,6 +16,13 @@ public final class EventTime {
 
     /** The record's {@code occurredAt}; empty for a value that is not an Avro record, has no such field, or leaves it null. */
     public static Optional<Instant> of(Object value) {
+        // The two inputs read per record first: the schema lookup below was 2% of a backlog's intake (issue 11).
+        if (value instanceof TokenUsageEvent u) {
+            return Optional.ofNullable(u.getOccurredAt());
+        }
+        if (value instanceof TokenLifecycleEvent l) {
+            return Optional.ofNullable(l.getOccurredAt());
+        }
         if (!(value instanceof SpecificRecord record)) {
             return Optional.empty();
         }

@@ -41,7 +41,8 @@ public final class ReorderBuffer<V> {
 
     /** How held values become bytes and back. */
     public interface Codec<V> {
-        byte[] encode(V value);
+        /** Writes the value's bytes to {@code out}. */
+        void encode(V value, ByteSink out);
 
         V decode(byte[] bytes, int offset, int length);
     }
@@ -206,15 +207,17 @@ public final class ReorderBuffer<V> {
             if (s.gone || s.pack != null) {
                 continue;
             }
-            byte[] value = codec.encode(s.value);
-            if (w != null && w.size() + s.key.get().length + value.length + 8 > PACK_BYTES) {
-                close(w);
-                w = null;
-            }
             if (w == null) {
                 w = new PackWriter(new Pack(nextPack++, new BitSet()));
             }
-            s.pos = w.add(s.key.get(), value);
+            int before = w.size();
+            s.pos = w.add(s.key.get(), s.value, codec);
+            if (w.size() > PACK_BYTES && w.count > 1) { // the pack would pass its size: this record starts the next
+                w.undo(before);
+                close(w);
+                w = new PackWriter(new Pack(nextPack++, new BitSet()));
+                s.pos = w.add(s.key.get(), s.value, codec);
+            }
             s.pack = w.pack;
             s.value = null;
         }
@@ -330,33 +333,36 @@ public final class ReorderBuffer<V> {
     private static final class PackWriter {
         final Pack pack;
         int count;
-        private ByteBuffer buffer = ByteBuffer.allocate(64 * 1024).putInt(0);
+        private final ByteSink out = new ByteSink(64 * 1024);
 
         PackWriter(Pack pack) {
             this.pack = pack;
+            out.writeFixedInt(0);
         }
 
         int size() {
-            return buffer.position();
+            return out.size();
         }
 
-        int add(byte[] key, byte[] value) {
-            int needed = 8 + key.length + value.length;
-            if (buffer.remaining() < needed) {
-                ByteBuffer bigger = ByteBuffer.allocate(Math.max(buffer.capacity() * 2, buffer.position() + needed));
-                buffer.flip();
-                bigger.put(buffer);
-                buffer = bigger;
-            }
-            buffer.putInt(key.length).put(key).putInt(value.length).put(value);
+        <V> int add(byte[] key, V value, Codec<V> codec) {
+            out.writeFixedInt(key.length);
+            out.write(key);
+            int length = out.size();
+            out.writeFixedInt(0);
+            codec.encode(value, out);
+            out.putFixedInt(length, out.size() - length - 4);
             return count++;
         }
 
+        /** Takes back the last record added, which began at {@code size}. */
+        void undo(int size) {
+            out.truncate(size);
+            count--;
+        }
+
         byte[] bytes() {
-            buffer.putInt(0, count);
-            byte[] out = new byte[buffer.position()];
-            System.arraycopy(buffer.array(), 0, out, 0, out.length);
-            return out;
+            out.putFixedInt(0, count);
+            return out.toByteArray();
         }
     }
 

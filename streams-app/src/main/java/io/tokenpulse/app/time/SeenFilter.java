@@ -1,7 +1,5 @@
 package io.tokenpulse.app.time;
 
-import java.nio.charset.StandardCharsets;
-
 /**
  * A Bloom filter of eventIds: "not in it" means never added, so an id it has not seen needs no store lookup; "in it"
  * may be wrong (about 1% of the time while it holds no more than its capacity), and then the store answers. It only
@@ -52,11 +50,14 @@ final class SeenFilter {
         return added > capacity;
     }
 
-    /** FNV-1a 64 over the UTF-8 bytes. */
+    /** FNV-1a 64 over the UTF-16 code units, low byte first (no encoding to bytes per id: the filter is never stored). */
     private static long fnv(String s) {
         long h = 0xcbf29ce484222325L;
-        for (byte b : s.getBytes(StandardCharsets.UTF_8)) {
-            h ^= b & 0xff;
+        for (int i = 0, n = s.length(); i < n; i++) {
+            char c = s.charAt(i);
+            h ^= c & 0xff;
+            h *= 0x100000001b3L;
+            h ^= c >>> 8;
             h *= 0x100000001b3L;
         }
         return h;

@@ -27,8 +27,8 @@ import org.junit.jupiter.api.Test;
 class ReorderBufferTest {
     private static final ReorderBuffer.Codec<String> STRINGS = new ReorderBuffer.Codec<>() {
         @Override
-        public byte[] encode(String value) {
-            return value.getBytes(StandardCharsets.UTF_8);
+        public void encode(String value, ByteSink out) {
+            out.write(value.getBytes(StandardCharsets.UTF_8));
         }
 
         @Override
