@@ -114,11 +114,10 @@ public final class ReorderBuffer<V> {
 
     /** Holds a record under a key from {@link #keyOf}; a record held under the same key before is replaced. */
     public void add(Bytes key, V value) {
-        Slot<V> s = index.get(key);
+        Slot<V> fresh = new Slot<>(key, value);
+        Slot<V> s = index.putIfAbsent(key, fresh); // one walk down the tree, not a get and a put
         if (s == null) {
-            s = new Slot<>(key, value);
-            index.put(key, s);
-            unwritten.add(s);
+            unwritten.add(fresh);
         } else if (s.pack == null) {
             s.value = value;
         } else {
