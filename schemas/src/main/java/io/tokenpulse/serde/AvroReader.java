@@ -1,5 +1,6 @@
 package io.tokenpulse.serde;
 
+import io.tokenpulse.avro.TokenUsageEvent;
 import io.tokenpulse.registry.SchemaRegistryClient;
 import io.tokenpulse.schemas.AvroTrust;
 import java.io.IOException;
@@ -30,8 +31,11 @@ final class AvroReader<T> {
     private final boolean specific;
     private final Map<Integer, Writer<T>> readers = new ConcurrentHashMap<>();
 
-    /** A writer schema and the reader that resolves it to ours. */
-    private record Writer<T>(Schema schema, DatumReader<T> reader) {
+    /**
+     * A writer schema and the reader that resolves it to ours; for a use written in this build's own schema, the
+     * field-by-field reader ({@link UsageCodec}) instead of Avro's generic one.
+     */
+    private record Writer<T>(Schema schema, DatumReader<T> reader, boolean ownUsage) {
     }
 
     AvroReader(SchemaRegistryClient registry, Schema readerSchema, boolean specific) {
@@ -49,6 +53,11 @@ final class AvroReader<T> {
         Writer<T> writer = readers.computeIfAbsent(id, i -> writer(topic, i));
         BinaryDecoder decoder = DecoderFactory.get().binaryDecoder(data, WireFormat.HEADER_SIZE, data.length - WireFormat.HEADER_SIZE, null);
         try {
+            if (writer.ownUsage()) {
+                @SuppressWarnings("unchecked")
+                T usage = (T) UsageCodec.read(decoder);
+                return usage;
+            }
             return writer.reader().read(null, decoder);
         } catch (AvroTypeException e) {
             throw resolutionFailure(topic, id, writer.schema(), e);
@@ -69,7 +78,8 @@ final class AvroReader<T> {
         }
         DatumReader<T> reader = specific ? new SpecificDatumReader<>(schema, readerSchema, SpecificData.getForSchema(readerSchema))
                 : new GenericDatumReader<>(schema, readerSchema);
-        return new Writer<>(schema, reader);
+        boolean ownUsage = specific && readerSchema.equals(TokenUsageEvent.getClassSchema()) && schema.equals(readerSchema);
+        return new Writer<>(schema, reader, ownUsage);
     }
 
     /** Avro resolves lazily, so an incompatible writer shows up on the first read; say which schemas clash and why. */

@@ -1,9 +1,14 @@
 package io.tokenpulse.app.detect;
 
-import io.tokenpulse.avro.TokenLifecycleEvent;
-import io.tokenpulse.avro.state.TokenLink;
-import io.tokenpulse.app.time.ByteSink;
 import io.tokenpulse.app.time.ReorderBuffer;
+import io.tokenpulse.avro.TokenLifecycleEvent;
+import io.tokenpulse.avro.TokenUsageEvent;
+import io.tokenpulse.avro.state.TokenLink;
+import io.tokenpulse.serde.ByteSink;
+import io.tokenpulse.serde.UsageCodec;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import org.apache.avro.io.DecoderFactory;
 
 /**
  * How a token task holds a record until the watermark passes it: a tag byte and the record's Avro binary. The rank
@@ -45,7 +50,8 @@ final class HeldInput {
         @Override
         public void encode(TokenInput value, ByteSink out) {
             if (value instanceof TokenInput.Usage u) {
-                UsageBinary.encode(u.event(), USAGE, out); // nearly every held record
+                out.write(USAGE); // nearly every held record
+                UsageCodec.write(u.event(), out);
             } else {
                 out.write(HeldInput.encode(value));
             }
@@ -62,7 +68,10 @@ final class HeldInput {
             return AvroBinary.encode(l.event(), LIFECYCLE);
         }
         if (input instanceof TokenInput.Usage u) {
-            return UsageBinary.encode(u.event(), USAGE);
+            ByteSink out = new ByteSink(160);
+            out.write(USAGE);
+            UsageCodec.write(u.event(), out);
+            return out.toByteArray();
         }
         return AvroBinary.encode(((TokenInput.Link) input).link(), LINK);
     }
@@ -70,9 +79,17 @@ final class HeldInput {
     static TokenInput decode(byte[] bytes, int offset, int length) {
         return switch (bytes[offset]) {
             case LIFECYCLE -> new TokenInput.Lifecycle(AvroBinary.decode(bytes, offset, length, TokenLifecycleEvent.class));
-            case USAGE -> new TokenInput.Usage(UsageBinary.decode(bytes, offset, length));
+            case USAGE -> new TokenInput.Usage(usage(bytes, offset, length));
             case LINK -> new TokenInput.Link(AvroBinary.decode(bytes, offset, length, TokenLink.class));
             default -> throw new IllegalStateException("unknown held record tag " + bytes[offset]);
         };
+    }
+
+    private static TokenUsageEvent usage(byte[] bytes, int offset, int length) {
+        try {
+            return UsageCodec.read(DecoderFactory.get().binaryDecoder(bytes, offset + 1, length - 1, null));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 }

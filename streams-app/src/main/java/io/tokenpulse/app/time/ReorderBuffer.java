@@ -1,6 +1,7 @@
 package io.tokenpulse.app.time;
 
 import io.tokenpulse.app.state.WriteBehindStore;
+import io.tokenpulse.serde.ByteSink;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package io.tokenpulse.app.time;
+package io.tokenpulse.serde;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
