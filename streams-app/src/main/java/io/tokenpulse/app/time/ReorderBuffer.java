@@ -35,8 +35,11 @@ import org.apache.kafka.streams.state.KeyValueStore;
 public final class ReorderBuffer<V> {
     /** A pack is closed before it passes this size (a single bigger record makes a pack of its own). */
     static final int PACK_BYTES = 256 * 1024;
-    /** Bytes of packs kept read (a drain reads a pack's records one after the other). */
-    private static final long READ_CACHE_BYTES = 16L << 20;
+    /**
+     * Bytes of packs kept read per task: a drain reads a pack's records one after the other, so a few packs do; more
+     * would only add to the heap of every task (16 such packs are 4 MB).
+     */
+    private static final long READ_CACHE_BYTES = 4L << 20;
     private static final byte PACK = 'p';
     private static final byte DONE = 'd';
 
