@@ -52,8 +52,10 @@ final class HeldInput {
             if (value instanceof TokenInput.Usage u) {
                 out.write(USAGE); // nearly every held record
                 UsageCodec.write(u.event(), out);
+            } else if (value instanceof TokenInput.Lifecycle l) {
+                out.write(AvroBinary.encode(l.event(), LIFECYCLE));
             } else {
-                out.write(HeldInput.encode(value));
+                out.write(AvroBinary.encode(((TokenInput.Link) value).link(), LINK));
             }
         }
 
@@ -62,19 +64,6 @@ final class HeldInput {
             return HeldInput.decode(bytes, offset, length);
         }
     };
-
-    static byte[] encode(TokenInput input) {
-        if (input instanceof TokenInput.Lifecycle l) {
-            return AvroBinary.encode(l.event(), LIFECYCLE);
-        }
-        if (input instanceof TokenInput.Usage u) {
-            ByteSink out = new ByteSink(160);
-            out.write(USAGE);
-            UsageCodec.write(u.event(), out);
-            return out.toByteArray();
-        }
-        return AvroBinary.encode(((TokenInput.Link) input).link(), LINK);
-    }
 
     static TokenInput decode(byte[] bytes, int offset, int length) {
         return switch (bytes[offset]) {
