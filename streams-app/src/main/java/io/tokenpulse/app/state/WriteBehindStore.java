@@ -15,8 +15,10 @@ import org.apache.kafka.streams.state.internals.WrappedStateStore;
 /**
  * A {@link WriteBackStore} for keys that come and go: it keeps the writes of one commit interval and forgets them once
  * written. A writer that knows a key is new to the store ({@link #putNew}) lets a delete of it within the same
- * interval cancel the put instead of writing a tombstone: such a key never reaches RocksDB or the changelog. The
- * reorder buffer's held records are that case: most are judged within moments of their arrival.
+ * interval cancel the put instead of writing a tombstone: such a key never reaches RocksDB or the changelog. What
+ * changed reaches the store underneath as one {@code putAll} per commit: one RocksDB write batch. The reorder buffer's
+ * packs and a token task's progress (a few keys changed by nearly every record) are kept this way; the reorder buffer
+ * writes its packs from {@link #beforeWrite}, at the commit.
  */
 public final class WriteBehindStore<K, V> extends WriteBackStore<K, V> {
     /** A write not yet made: a value, or a delete ({@code value == null}). */
