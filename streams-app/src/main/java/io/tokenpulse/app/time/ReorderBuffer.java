@@ -101,7 +101,6 @@ public final class ReorderBuffer<V> {
     private final TreeMap<Bytes, Slot<V>> index = new TreeMap<>();
     /** Records added since the last write, in arrival order (some gone since). */
     private final List<Slot<V>> unwritten = new ArrayList<>();
-    private final Map<Long, Pack> packs = new HashMap<>();
     private final List<Pack> dirty = new ArrayList<>();
     private final LinkedHashMap<Long, Read> reads = new LinkedHashMap<>(16, 0.75f, true);
     private long readBytes;
@@ -194,7 +193,6 @@ public final class ReorderBuffer<V> {
                 if (p.doneWritten) {
                     store.discard(packKey(DONE, p.id));
                 }
-                packs.remove(p.id);
                 Read r = reads.remove(p.id);
                 if (r != null) {
                     readBytes -= r.bytes.length;
@@ -232,7 +230,6 @@ public final class ReorderBuffer<V> {
 
     private void close(PackWriter w) {
         w.pack.live = w.count;
-        packs.put(w.pack.id, w.pack);
         store.putNew(packKey(PACK, w.pack.id), w.bytes());
     }
 
@@ -283,7 +280,6 @@ public final class ReorderBuffer<V> {
             BitSet gone = done.getOrDefault(e.getKey(), new BitSet());
             Pack p = new Pack(e.getKey(), gone);
             p.doneWritten = done.containsKey(e.getKey());
-            packs.put(p.id, p);
             List<Bytes> keys = new ArrayList<>();
             parse(e.getValue(), keys);
             for (int pos = 0; pos < keys.size(); pos++) {
