@@ -49,8 +49,10 @@ public final class DetectionTopology {
     public static final String TENANT_INDEX_STORE = "tenant-tokens";
     /** Records waiting for the watermark, in judging order (see time/ReorderBuffer). */
     public static final String HELD_STORE = "token-held";
-    /** eventIds seen within the de-duplication window (see time/EventIds). */
-    public static final String EVENT_ID_STORE = "token-event-ids";
+    /** eventIds seen within the de-duplication window, in packs per commit (see time/EventIds). */
+    public static final String EVENT_ID_STORE = "token-event-id-packs";
+    /** Each eventId of {@link #EVENT_ID_STORE} with its event time: unlogged, rebuilt from the packs (see time/EventIds). */
+    public static final String EVENT_ID_INDEX_STORE = "token-event-id-index";
     /** Where each source of a token task stands, and what the task has judged (see time/Progress). */
     public static final String PROGRESS_STORE = "token-progress";
     /** What a token's own records told other tasks (see {@link Relay}). */
@@ -104,8 +106,12 @@ public final class DetectionTopology {
         // same for a serialisation and a cache put per record: 3.5% of the intake in issue 11's profile).
         builder.addStateStore(WriteBehindStore.builder(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PROGRESS_STORE),
                 Serdes.String(), Serdes.Long())));
-        builder.addStateStore(Stores.windowStoreBuilder(Stores.persistentWindowStore(EVENT_ID_STORE,
-                s.detection().dedupWindow(), Duration.ofMillis(1), false), Serdes.String(), Serdes.Long()));
+        // The eventIds seen: logged in packs per commit, looked up in an unlogged index rebuilt from the packs when it is
+        // lost or out of step (time/EventIds).
+        builder.addStateStore(WriteBehindStore.builder(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(EVENT_ID_STORE),
+                Serdes.Bytes(), Serdes.ByteArray())));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(EVENT_ID_INDEX_STORE),
+                Serdes.String(), Serdes.Long()).withLoggingDisabled());
         // Read by every allowed use (has the token's first allowed use been relayed?), rarely written: the record cache
         // answers the busy tokens' reads from memory.
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(RELAY_STORE),
@@ -139,7 +145,7 @@ public final class DetectionTopology {
         KStream<String, TokenOutput> out = tokenInputs.process(() -> new TokenProcessor(s.detection(), s.sources(), s.clock(), s.late(),
                         s.ends(), topics.lifecycle().name(), topics.usage().name()),
                 Named.as(TOKEN_PROCESSOR), TOKEN_STORE, DUE_STORE, TENANT_INDEX_STORE, HELD_STORE, PROGRESS_STORE,
-                EVENT_ID_STORE, RELAY_STORE, POLICY_TIMELINE_STORE);
+                EVENT_ID_STORE, EVENT_ID_INDEX_STORE, RELAY_STORE, POLICY_TIMELINE_STORE);
 
         // The branches hand their streams out of the builder's callbacks; a holder does it without a generic array.
         AtomicReference<KStream<String, IncidentTimeline>> incidents = new AtomicReference<>();

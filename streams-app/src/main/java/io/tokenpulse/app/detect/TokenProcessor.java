@@ -136,7 +136,8 @@ public final class TokenProcessor implements Processor<String, TokenInput, Strin
                 Progress.Ends.of(ends, Map.of(LIFECYCLE_SOURCE, new TopicPartition(lifecycleTopic, partition),
                         USAGE_SOURCE, new TopicPartition(usageTopic, partition))), wall);
         held = new ReorderBuffer<>(context.getStateStore(DetectionTopology.HELD_STORE), HeldInput.CODEC);
-        eventIds = new EventIds(context.getStateStore(DetectionTopology.EVENT_ID_STORE), settings.dedupWindow().toMillis());
+        eventIds = new EventIds(context.getStateStore(DetectionTopology.EVENT_ID_STORE),
+                context.getStateStore(DetectionTopology.EVENT_ID_INDEX_STORE), settings.dedupWindow().toMillis());
         relay = new Relay(context.getStateStore(DetectionTopology.RELAY_STORE), context::forward);
         policies = new PolicyTimeline(context.getStateStore(DetectionTopology.POLICY_TIMELINE_STORE));
         judge = new TokenJudge(context.getStateStore(DetectionTopology.TOKEN_STORE),
