@@ -61,6 +61,7 @@ class TokenPulseTopologyTest {
                     "report-facts-repartition-source", ReportTopology.REPORT_PROCESSOR, "reports-sink")), nodes);
             assertEquals(Set.of(DetectionTopology.TOKEN_STORE, DetectionTopology.DUE_STORE, DetectionTopology.TENANT_INDEX_STORE,
                     DetectionTopology.HELD_STORE, DetectionTopology.PROGRESS_STORE, DetectionTopology.EVENT_ID_STORE, DetectionTopology.EVENT_ID_INDEX_STORE,
+                    DetectionTopology.LEGACY_EVENT_ID_STORE,
                     DetectionTopology.RELAY_STORE, DetectionTopology.POLICY_TIMELINE_STORE,
                     DetectionTopology.VERSION_STORE, DetectionTopology.VERSION_PROGRESS_STORE,
                     DetectionTopology.DEPLOY_PROGRESS_STORE, DetectionTopology.POLICY_PROGRESS_STORE, ReportTopology.CURSOR_STORE, ReportTopology.WINDOW_STORE,

@@ -53,6 +53,8 @@ public final class DetectionTopology {
     public static final String EVENT_ID_STORE = "token-event-id-packs";
     /** Each eventId of {@link #EVENT_ID_STORE} with its event time: unlogged, rebuilt from the packs (see time/EventIds). */
     public static final String EVENT_ID_INDEX_STORE = "token-event-id-index";
+    /** Where builds before the packs kept the eventIds: read once at start and emptied (see time/EventIds#adopt). */
+    public static final String LEGACY_EVENT_ID_STORE = "token-event-ids";
     /** Where each source of a token task stands, and what the task has judged (see time/Progress). */
     public static final String PROGRESS_STORE = "token-progress";
     /** What a token's own records told other tasks (see {@link Relay}). */
@@ -112,6 +114,8 @@ public final class DetectionTopology {
                 Serdes.Bytes(), Serdes.ByteArray())));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(EVENT_ID_INDEX_STORE),
                 Serdes.String(), Serdes.Long()).withLoggingDisabled());
+        builder.addStateStore(Stores.windowStoreBuilder(Stores.persistentWindowStore(LEGACY_EVENT_ID_STORE,
+                s.detection().dedupWindow(), Duration.ofMillis(1), false), Serdes.String(), Serdes.Long()));
         // Read by every allowed use (has the token's first allowed use been relayed?), rarely written: the record cache
         // answers the busy tokens' reads from memory.
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(RELAY_STORE),
@@ -145,7 +149,7 @@ public final class DetectionTopology {
         KStream<String, TokenOutput> out = tokenInputs.process(() -> new TokenProcessor(s.detection(), s.sources(), s.clock(), s.late(),
                         s.ends(), topics.lifecycle().name(), topics.usage().name()),
                 Named.as(TOKEN_PROCESSOR), TOKEN_STORE, DUE_STORE, TENANT_INDEX_STORE, HELD_STORE, PROGRESS_STORE,
-                EVENT_ID_STORE, EVENT_ID_INDEX_STORE, RELAY_STORE, POLICY_TIMELINE_STORE);
+                EVENT_ID_STORE, EVENT_ID_INDEX_STORE, LEGACY_EVENT_ID_STORE, RELAY_STORE, POLICY_TIMELINE_STORE);
 
         // The branches hand their streams out of the builder's callbacks; a holder does it without a generic array.
         AtomicReference<KStream<String, IncidentTimeline>> incidents = new AtomicReference<>();

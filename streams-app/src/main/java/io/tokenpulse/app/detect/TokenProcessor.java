@@ -138,6 +138,7 @@ public final class TokenProcessor implements Processor<String, TokenInput, Strin
         held = new ReorderBuffer<>(context.getStateStore(DetectionTopology.HELD_STORE), HeldInput.CODEC);
         eventIds = new EventIds(context.getStateStore(DetectionTopology.EVENT_ID_STORE),
                 context.getStateStore(DetectionTopology.EVENT_ID_INDEX_STORE), settings.dedupWindow().toMillis());
+        eventIds.adopt(context.getStateStore(DetectionTopology.LEGACY_EVENT_ID_STORE));
         relay = new Relay(context.getStateStore(DetectionTopology.RELAY_STORE), context::forward);
         policies = new PolicyTimeline(context.getStateStore(DetectionTopology.POLICY_TIMELINE_STORE));
         judge = new TokenJudge(context.getStateStore(DetectionTopology.TOKEN_STORE),

@@ -16,8 +16,10 @@ import java.util.SplittableRandom;
 import java.util.TreeMap;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.kstream.Windowed;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.WindowStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -110,6 +112,25 @@ public final class EventIds {
             }
         }
         this.seen = build(index, INITIAL_CAPACITY);
+    }
+
+    /**
+     * Takes in the ids that the window store of a build before the packs holds, and empties it: an upgrade keeps
+     * catching copies of what the old build saw. Once emptied, the store is only read (and found empty) at start.
+     */
+    public long adopt(WindowStore<String, Long> legacy) {
+        List<KeyValue<Windowed<String>, Long>> old = new ArrayList<>();
+        try (KeyValueIterator<Windowed<String>, Long> it = legacy.all()) {
+            it.forEachRemaining(old::add);
+        }
+        for (KeyValue<Windowed<String>, Long> kv : old) {
+            firstSight(kv.key.key(), kv.key.window().start());
+            legacy.put(kv.key.key(), null, kv.key.window().start());
+        }
+        if (!old.isEmpty()) {
+            LOG.info("{} eventIds taken over from the window store of an earlier build", old.size());
+        }
+        return old.size();
     }
 
     /** True the first time {@code eventId} is seen within the window around {@code at}; remembers it. */

@@ -16,12 +16,14 @@ import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.kstream.Windowed;
 import org.apache.kafka.streams.processor.StateStore;
 import org.apache.kafka.streams.processor.TaskId;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
+import org.apache.kafka.streams.state.WindowStore;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -147,6 +149,28 @@ class EventIdsTest {
         assertNull(index.get("old"), "the rebuild finds no pack of the gone bucket");
         assertFalse(rebuilt.firstSight("again", T0 + 2 * WINDOW), "nor after a rebuild");
         assertTrue(rebuilt.firstSight("old", T0 + WINDOW + WINDOW / 2), "its id within the window of now is new again");
+    }
+
+    @Test
+    void theIdsOfAnEarlierBuildsWindowStoreAreTakenOverAndItIsEmptied() {
+        WindowStore<String, Long> legacy = init(Stores.windowStoreBuilder(Stores.persistentWindowStore("ids-legacy-test",
+                Duration.ofMillis(WINDOW), Duration.ofMillis(1), false), Serdes.String(), Serdes.Long()).withLoggingDisabled().build());
+        for (int i = 0; i < 100; i++) {
+            legacy.put("e" + i, T0 + i, T0 + i);
+        }
+        WriteBehindStore<Bytes, byte[]> log = log();
+        EventIds ids = new EventIds(log, index, WINDOW);
+        assertEquals(100, ids.adopt(legacy));
+        try (KeyValueIterator<Windowed<String>, Long> it = legacy.all()) {
+            assertFalse(it.hasNext(), "the old store is emptied");
+        }
+        for (int i = 0; i < 100; i += 7) {
+            assertFalse(ids.firstSight("e" + i, T0 + i), "copy of e" + i);
+        }
+        log.flushCache();
+        EventIds restarted = new EventIds(log(), index, WINDOW);
+        assertEquals(0, restarted.adopt(legacy));
+        assertFalse(restarted.firstSight("e42", T0 + 42), "kept in the packs");
     }
 
     /** The log as a task started (again) over the store underneath sees it. */
