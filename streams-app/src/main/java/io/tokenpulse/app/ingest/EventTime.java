@@ -16,27 +16,32 @@ public final class EventTime {
 
     /** The record's {@code occurredAt}; empty for a value that is not an Avro record, has no such field, or leaves it null. */
     public static Optional<Instant> of(Object value) {
+        return Optional.ofNullable(orNull(value));
+    }
+
+    /** {@link #of}, with {@code null} for none: for the timestamp extractor, which asks for every record. */
+    public static Instant orNull(Object value) {
         // The two inputs read per record first: the schema lookup below was 2% of a backlog's intake (issue 11).
         if (value instanceof TokenUsageEvent u) {
-            return Optional.ofNullable(u.getOccurredAt());
+            return u.getOccurredAt();
         }
         if (value instanceof TokenLifecycleEvent l) {
-            return Optional.ofNullable(l.getOccurredAt());
+            return l.getOccurredAt();
         }
         if (!(value instanceof SpecificRecord record)) {
-            return Optional.empty();
+            return null;
         }
         Schema.Field field = record.getSchema().getField(FIELD);
         if (field == null) {
-            return Optional.empty();
+            return null;
         }
         Object v = record.get(field.pos());
         if (v instanceof Instant instant) {
-            return Optional.of(instant);
+            return instant;
         }
         if (v instanceof Long millis) {
-            return Optional.of(Instant.ofEpochMilli(millis));
+            return Instant.ofEpochMilli(millis);
         }
-        return Optional.empty();
+        return null;
     }
 }

@@ -23,11 +23,12 @@ public final class EventTimeExtractor implements TimestampExtractor {
 
     @Override
     public long extract(ConsumerRecord<Object, Object> record, long partitionTime) {
-        return EventTime.of(record.value())
-                .filter(plausible::accepts)
-                .map(Instant::toEpochMilli)
-                // Before the first valid record partition time is unknown (-1); 0 neither advances stream time
-                // nor makes Streams drop the record as it would for a negative timestamp.
-                .orElse(Math.max(partitionTime, 0L));
+        Instant t = EventTime.orNull(record.value());
+        if (t != null && plausible.accepts(t)) {
+            return t.toEpochMilli();
+        }
+        // Before the first valid record partition time is unknown (-1); 0 neither advances stream time nor makes Streams
+        // drop the record as it would for a negative timestamp.
+        return Math.max(partitionTime, 0L);
     }
 }

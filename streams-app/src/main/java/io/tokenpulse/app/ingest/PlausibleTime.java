@@ -29,7 +29,21 @@ public record PlausibleTime(Clock clock, Duration maxFutureSkew) {
         return Optional.empty();
     }
 
+    // getNano() alone is meant: only the part below a millisecond matters, and that lies within the second.
+    @SuppressWarnings({"JavaInstantGetSecondsGetNano", "JavaDurationGetSecondsGetNano"})
     public boolean accepts(Instant t) {
+        long millis = t.toEpochMilli();
+        if (millis < 0) {
+            return false;
+        }
+        // Asked for every record by the timestamp extractor: whole milliseconds (what the contract's timestamp-millis
+        // gives) compare against the clock's milliseconds without the Instants and the Optional (3% of a backlog's
+        // intake in issue 11's profile). Anything finer goes the exact way.
+        if (t.getNano() % 1_000_000 == 0 && maxFutureSkew.getNano() % 1_000_000 == 0) {
+            long now = clock.millis();
+            long skew = maxFutureSkew.toMillis();
+            return now > Long.MAX_VALUE - skew || millis <= now + skew;
+        }
         return problem(t).isEmpty();
     }
 }

@@ -11,6 +11,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Optional;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -42,6 +43,21 @@ class PlausibleTimeTest {
             boolean valid = validation.lifecycle().problem("tok", e).isEmpty();
             assertEquals(valid, extracted == t.toEpochMilli(), t + ": extracted " + extracted + ", valid " + valid);
             assertTrue(valid == plausible.accepts(t), t.toString());
+        }
+    }
+
+    @Test
+    void theQuickAnswerInWholeMillisecondsIsTheExactOne() {
+        for (Instant now : List.of(NOW, NOW.plusNanos(1), NOW.plusNanos(500_000), NOW.plusNanos(999_999))) {
+            for (Duration skew : List.of(Duration.ZERO, SKEW, Duration.ofMillis(1), Duration.ofNanos(1_500_000))) {
+                PlausibleTime p = new PlausibleTime(Clock.fixed(now, ZoneOffset.UTC), skew);
+                Instant edge = now.plus(skew);
+                for (long nanos : new long[] {-2_000_000, -1_000_000, -1, 0, 1, 999_999, 1_000_000, 2_000_000}) {
+                    for (Instant t : List.of(edge.plusNanos(nanos), edge.plusNanos(nanos).truncatedTo(ChronoUnit.MILLIS))) {
+                        assertEquals(p.problem(t).isEmpty(), p.accepts(t), "now " + now + ", skew " + skew + ", t " + t);
+                    }
+                }
+            }
         }
     }
 }
