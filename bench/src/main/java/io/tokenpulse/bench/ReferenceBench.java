@@ -143,12 +143,17 @@ public final class ReferenceBench {
             long total = ends.values().stream().mapToLong(Long::longValue).sum();
             double consumedSeconds = Double.NaN;
             double firstJudgedSeconds = Double.NaN;
+            double anyJudgedSeconds = Double.NaN;
             while (true) {
                 double now = (System.nanoTime() - start) / 1e9;
                 if (Double.isNaN(consumedSeconds) && committed(admin, config.applicationId(), ends) >= total) {
                     consumedSeconds = now;
                 }
-                long judged = minJudged(app, partitions);
+                long[] range = judged(app, partitions);
+                long judged = range[0];
+                if (Double.isNaN(anyJudgedSeconds) && range[1] > Long.MIN_VALUE) {
+                    anyJudgedSeconds = now;
+                }
                 if (Double.isNaN(firstJudgedSeconds) && judged > Long.MIN_VALUE) {
                     firstJudgedSeconds = now;
                 }
@@ -160,8 +165,9 @@ public final class ReferenceBench {
             double judgedSeconds = (System.nanoTime() - start) / 1e9;
             System.out.printf("  consumed (committed input offsets at the end, as the reference is timed) %,d records in %.1f s: %,.0f records/s%n",
                     total, consumedSeconds, total / consumedSeconds);
-            System.out.printf("  judging began after %.1f s (the start-up wait: sources that never delivered count as idle after idle.timeout %s)%n",
-                    firstJudgedSeconds, config.detection().idleTimeout());
+            System.out.printf("  judging began after %.1f s in every token task, %.1f s in the first (the start-up wait: sources that"
+                    + " never delivered count as idle after idle.timeout %s)%n", firstJudgedSeconds, anyJudgedSeconds,
+                    config.detection().idleTimeout());
             System.out.printf("  judged up to the last record less lateness after %.1f s: %,.0f records/s consumed and judged; %,.0f records/s after the wait%n",
                     judgedSeconds, total / judgedSeconds, total / (judgedSeconds - firstJudgedSeconds));
             double[] rates = {total / consumedSeconds, total / judgedSeconds};
@@ -176,19 +182,22 @@ public final class ReferenceBench {
         }
     }
 
-    private static long minJudged(TokenPulseApp app, int partitions) {
+    /** How far the token tasks have judged: the least and the most of them (both unknown while rebalancing). */
+    private static long[] judged(TokenPulseApp app, int partitions) {
         long min = Long.MAX_VALUE;
+        long max = Long.MIN_VALUE;
         for (int p = 0; p < partitions; p++) {
             try {
                 ReadOnlyKeyValueStore<String, Long> progress = app.streams().store(StoreQueryParameters.fromNameAndType(
                         DetectionTopology.PROGRESS_STORE, QueryableStoreTypes.<String, Long>keyValueStore()).withPartition(p));
                 Long judged = progress.get("judged");
                 min = Math.min(min, judged == null ? Long.MIN_VALUE : judged);
+                max = Math.max(max, judged == null ? Long.MIN_VALUE : judged);
             } catch (RuntimeException e) {
-                return Long.MIN_VALUE; // rebalancing: not known now
+                return new long[] {Long.MIN_VALUE, Long.MIN_VALUE}; // rebalancing: not known now
             }
         }
-        return min;
+        return new long[] {min, max};
     }
 
     /** Records per second from now until the group's committed offsets reach the current end of {@code inputs}. */
