@@ -2,6 +2,8 @@ package io.tokenpulse.app.time;
 
 import io.tokenpulse.app.state.WriteBehindStore;
 import io.tokenpulse.serde.ByteSink;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -14,6 +16,8 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
+import org.apache.avro.io.BinaryDecoder;
+import org.apache.avro.io.DecoderFactory;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.kstream.Windowed;
@@ -290,27 +294,16 @@ public final class EventIds {
         void accept(String id, long at);
     }
 
+    /** The ids of a pack with their event times: Avro longs and strings, as {@link ByteSink} wrote them. */
     private static void read(byte[] pack, IdAt out) {
-        int[] pos = {0};
-        while (pos[0] < pack.length) {
-            long at = readLong(pack, pos);
-            int length = (int) readLong(pack, pos);
-            out.accept(new String(pack, pos[0], length, StandardCharsets.UTF_8), at);
-            pos[0] += length;
-        }
-    }
-
-    /** An Avro {@code long}, as {@link ByteSink#writeLong} writes it. */
-    private static long readLong(byte[] b, int[] pos) {
-        long v = 0;
-        int shift = 0;
-        while (true) {
-            byte x = b[pos[0]++];
-            v |= (long) (x & 0x7F) << shift;
-            if ((x & 0x80) == 0) {
-                return (v >>> 1) ^ -(v & 1);
+        BinaryDecoder in = DecoderFactory.get().binaryDecoder(pack, null);
+        try {
+            while (!in.isEnd()) {
+                long at = in.readLong();
+                out.accept(in.readString(), at);
             }
-            shift += 7;
+        } catch (IOException e) {
+            throw new UncheckedIOException("an eventId pack cannot be read", e);
         }
     }
 
