@@ -170,15 +170,18 @@ public final class EventIds {
     /** Writes what changed since the last write: new packs, gone buckets and the index, under a new stamp. */
     private void write() {
         long expiredBefore = newest == Long.MIN_VALUE ? Long.MIN_VALUE : Math.floorDiv(newest - windowMs, bucketMs);
-        if (fresh.isEmpty() && supersededFresh.isEmpty() && !anyPackBefore(expiredBefore)) {
-            return;
-        }
         List<KeyValue<String, Long>> indexWrites = new ArrayList<>(fresh.size() + 1);
+        boolean supersedes = !supersededFresh.isEmpty();
         for (KeyValue<Long, String> s : supersededFresh) {
             superseded.computeIfAbsent(s.key, b -> new HashSet<>()).add(s.value);
             log.put(supersededKey(s.key, s.value), new byte[0]);
         }
         supersededFresh.clear();
+        // Before the new ids: an id seen again is registered above, so its old bucket going leaves it in the index.
+        boolean expired = expire(expiredBefore, indexWrites);
+        if (fresh.isEmpty() && !supersedes && !expired) {
+            return;
+        }
         // Grouped by bucket (in order, so that a rebuild meets an id's later time last), each in packs.
         TreeMap<Long, List<String>> byBucket = new TreeMap<>();
         for (Map.Entry<String, Long> e : fresh.entrySet()) {
@@ -203,26 +206,19 @@ public final class EventIds {
             pack.truncate(0);
         }
         fresh.clear();
-        expire(expiredBefore, indexWrites);
         long stamp = stamps.nextLong();
         log.put(HEAD, ByteBuffer.allocate(24).putLong(stamp).putLong(nextPack).putLong(newest).array());
         indexWrites.add(KeyValue.pair(STAMP, stamp));
         index.putAll(indexWrites); // one write batch, the stamp with the ids
     }
 
-    private boolean anyPackBefore(long bucket) {
+    /**
+     * Deletes the packs of buckets before {@code bucket}, and their ids from the index unless kept at a later time.
+     * True when there was one.
+     */
+    private boolean expire(long bucket, List<KeyValue<String, Long>> indexWrites) {
         if (bucket <= 0) {
             return false;
-        }
-        try (KeyValueIterator<Bytes, byte[]> it = log.writtenRange(packKey(0, 0), packKey(bucket - 1, Long.MAX_VALUE))) {
-            return it.hasNext();
-        }
-    }
-
-    /** Deletes the packs of buckets before {@code bucket}, and their ids from the index unless kept at a later time. */
-    private void expire(long bucket, List<KeyValue<String, Long>> indexWrites) {
-        if (bucket <= 0) {
-            return;
         }
         List<Bytes> gone = new ArrayList<>();
         try (KeyValueIterator<Bytes, byte[]> it = log.writtenRange(packKey(0, 0), packKey(bucket - 1, Long.MAX_VALUE))) {
@@ -250,6 +246,7 @@ public final class EventIds {
             }
             return true;
         });
+        return !gone.isEmpty();
     }
 
     /** Empties the index and fills it again from the packs, under {@code stamp} (none: the log was never written). */
