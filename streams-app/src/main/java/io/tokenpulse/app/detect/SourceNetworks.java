@@ -91,6 +91,20 @@ public final class SourceNetworks {
     /** FNV-1a 64: stable across JVMs and releases, unlike String.hashCode widened. */
     public static long hash(String value) {
         long h = 0xcbf29ce484222325L;
+        int n = value.length();
+        for (int i = 0; i < n; i++) {
+            char c = value.charAt(i);
+            if (c >= 0x80) {
+                return utf8Hash(value); // an ASCII string's chars are its UTF-8 bytes: no copy for those
+            }
+            h ^= c;
+            h *= 0x100000001b3L;
+        }
+        return h;
+    }
+
+    private static long utf8Hash(String value) {
+        long h = 0xcbf29ce484222325L;
         for (byte b : value.getBytes(StandardCharsets.UTF_8)) {
             h ^= (b & 0xff);
             h *= 0x100000001b3L;

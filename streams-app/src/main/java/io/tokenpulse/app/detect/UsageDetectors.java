@@ -9,7 +9,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.TreeSet;
 
 /**
@@ -109,27 +108,34 @@ public final class UsageDetectors {
         TokenActivity a = t.activity();
         long firstSeen = t.firstSeenAt();
         boolean judged = firstSeen != Token.NONE && at - firstSeen >= p.sourceLearning().toMillis();
-        Optional<String> network = SourceNetworks.networkOf(u.getSourceIp());
+        String network = SourceNetworks.networkOf(u.getSourceIp()).orElse(null);
         String agent = u.getUserAgent() == null || u.getUserAgent().isBlank() ? null : u.getUserAgent();
-        List<String> fresh = new ArrayList<>();
-        Map<String, String> ev = evidence(u);
-        if (network.isPresent() && !a.getSourceNetworks().contains(SourceNetworks.hash(network.get()))) {
-            fresh.add("network " + network.get());
-            ev.put("newNetwork", network.get());
-            ev.put("knownNetworks", Integer.toString(a.getSourceNetworks().size()));
-        }
-        if (agent != null && !a.getUserAgents().contains(SourceNetworks.hash(agent))) {
-            fresh.add("user agent \"" + agent + "\"");
-            ev.put("newUserAgent", agent);
-            ev.put("knownUserAgents", Integer.toString(a.getUserAgents().size()));
-        }
-        if (judged && !fresh.isEmpty()) {
+        long networkHash = network == null ? 0 : SourceNetworks.hash(network);
+        long agentHash = agent == null ? 0 : SourceNetworks.hash(agent);
+        boolean newNetwork = network != null && !a.getSourceNetworks().contains(networkHash);
+        boolean newAgent = agent != null && !a.getUserAgents().contains(agentHash);
+        // The evidence only for an alert: nearly every use comes from a source the token knows.
+        if (judged && (newNetwork || newAgent)) {
+            List<String> fresh = new ArrayList<>(2);
+            Map<String, String> ev = evidence(u);
+            if (newNetwork) {
+                fresh.add("network " + network);
+                ev.put("newNetwork", network);
+                ev.put("knownNetworks", Integer.toString(a.getSourceNetworks().size()));
+            }
+            if (newAgent) {
+                fresh.add("user agent \"" + agent + "\"");
+                ev.put("newUserAgent", agent);
+                ev.put("knownUserAgents", Integer.toString(a.getUserAgents().size()));
+            }
             found.add(event(t, AlertType.NEW_SOURCE, u, at,
                     "Token " + t.id() + " was used from a new " + String.join(" and a new ", fresh), ev, List.of()));
         }
-        network.ifPresent(n -> learn(a.getSourceNetworks(), SourceNetworks.hash(n), MAX_SOURCES));
-        if (agent != null) {
-            learn(a.getUserAgents(), SourceNetworks.hash(agent), MAX_USER_AGENTS);
+        if (newNetwork) {
+            learn(a.getSourceNetworks(), networkHash, MAX_SOURCES);
+        }
+        if (newAgent) {
+            learn(a.getUserAgents(), agentHash, MAX_USER_AGENTS);
         }
     }
 

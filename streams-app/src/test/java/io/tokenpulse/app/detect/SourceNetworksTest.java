@@ -37,4 +37,20 @@ class SourceNetworksTest {
         assertEquals(Optional.empty(), SourceNetworks.networkOf("256.1.1.1"), "over 255: no address, no DNS lookup");
         assertEquals(Optional.empty(), SourceNetworks.networkOf("010.1.1.1"), "ambiguous leading zero");
     }
+
+    /** The hash is FNV-1a 64 of the UTF-8 bytes, as stored states hold it: pinned values, ASCII or not. */
+    @Test
+    void theHashIsFnv1aOfTheUtf8Bytes() {
+        assertEquals(0xcbf29ce484222325L, SourceNetworks.hash(""));
+        assertEquals(0xaf63dc4c8601ec8cL, SourceNetworks.hash("a"));
+        assertEquals(0x85944171f73967e8L, SourceNetworks.hash("foobar"));
+        for (String s : List.of("10.0.2.0/24", "svc/1.0", "caf\u00e9/2", "\u6f22\u5b57", "agent \ud83d\ude00")) {
+            long h = 0xcbf29ce484222325L;
+            for (byte b : s.getBytes(java.nio.charset.StandardCharsets.UTF_8)) {
+                h ^= b & 0xff;
+                h *= 0x100000001b3L;
+            }
+            assertEquals(h, SourceNetworks.hash(s), s);
+        }
+    }
 }
