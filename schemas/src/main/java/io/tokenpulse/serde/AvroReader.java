@@ -10,9 +10,7 @@ import org.apache.avro.AvroTypeException;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaCompatibility;
 import org.apache.avro.generic.GenericDatumReader;
-import org.apache.avro.io.BinaryDecoder;
 import org.apache.avro.io.DatumReader;
-import org.apache.avro.io.Decoder;
 import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificDatumReader;
@@ -40,10 +38,10 @@ final class AvroReader<T> {
     private record Writer<T>(Schema schema, DatumReader<T> reader, Direct direct) {
     }
 
-    /** A datum read straight from the decoder. */
+    /** A datum read straight from the bytes. */
     @FunctionalInterface
     private interface Direct {
-        Object read(Decoder in) throws IOException;
+        Object read(ByteSource in) throws IOException;
     }
 
     AvroReader(SchemaRegistryClient registry, Schema readerSchema, boolean specific) {
@@ -59,14 +57,14 @@ final class AvroReader<T> {
         int id = WireFormat.schemaId(topic, data);
         // A failed lookup is not cached: a registry that was briefly unreachable is asked again next record.
         Writer<T> writer = readers.computeIfAbsent(id, i -> writer(topic, i));
-        BinaryDecoder decoder = DecoderFactory.get().binaryDecoder(data, WireFormat.HEADER_SIZE, data.length - WireFormat.HEADER_SIZE, null);
+        int offset = WireFormat.HEADER_SIZE;
         try {
             if (writer.direct() != null) {
                 @SuppressWarnings("unchecked")
-                T datum = (T) writer.direct().read(decoder);
+                T datum = (T) writer.direct().read(new ByteSource(data, offset, data.length - offset));
                 return datum;
             }
-            return writer.reader().read(null, decoder);
+            return writer.reader().read(null, DecoderFactory.get().binaryDecoder(data, offset, data.length - offset, null));
         } catch (AvroTypeException e) {
             throw resolutionFailure(topic, id, writer.schema(), e);
         } catch (IOException | RuntimeException e) {
@@ -90,7 +88,7 @@ final class AvroReader<T> {
         if (schema.equals(readerSchema) && specific && readerSchema.equals(TokenUsageEvent.getClassSchema())) {
             direct = UsageCodec::read;
         } else if (schema.equals(readerSchema) && readerSchema.getType() == Schema.Type.STRING) {
-            direct = Decoder::readString;
+            direct = ByteSource::readString;
         }
         return new Writer<>(schema, reader, direct);
     }

@@ -7,7 +7,6 @@ import java.time.Instant;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.avro.io.Decoder;
 
 /**
  * The Avro binary of a {@link TokenUsageEvent} in this build's schema, written and read field by field: the very bytes
@@ -50,7 +49,7 @@ public final class UsageCodec {
     }
 
     /** Reads what {@link #write} (or Avro's writer, with this build's schema) wrote. */
-    public static TokenUsageEvent read(Decoder in) throws IOException {
+    public static TokenUsageEvent read(ByteSource in) throws IOException {
         String eventId = in.readString();
         String tokenId = in.readString();
         String tenant = in.readString();
@@ -59,7 +58,7 @@ public final class UsageCodec {
         String serviceVersion = optional(in);
         String scope = in.readString();
         String resource = optional(in);
-        int outcome = in.readEnum();
+        int outcome = in.readInt();
         if (outcome < 0 || outcome >= OUTCOMES.size()) {
             throw new IOException("outcome index " + outcome + " is not a symbol of " + UsageOutcome.getClassSchema().getFullName());
         }
@@ -81,12 +80,9 @@ public final class UsageCodec {
         }
     }
 
-    private static String optional(Decoder in) throws IOException {
-        return switch (in.readIndex()) {
-            case 0 -> {
-                in.readNull();
-                yield null;
-            }
+    private static String optional(ByteSource in) throws IOException {
+        return switch (in.readInt()) {
+            case 0 -> null;
             case 1 -> in.readString();
             default -> throw new IOException("not a branch of [null, string]");
         };

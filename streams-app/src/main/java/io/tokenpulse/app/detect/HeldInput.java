@@ -5,10 +5,10 @@ import io.tokenpulse.avro.TokenLifecycleEvent;
 import io.tokenpulse.avro.TokenUsageEvent;
 import io.tokenpulse.avro.state.TokenLink;
 import io.tokenpulse.serde.ByteSink;
+import io.tokenpulse.serde.ByteSource;
 import io.tokenpulse.serde.UsageCodec;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import org.apache.avro.io.DecoderFactory;
 
 /**
  * How a token task holds a record until the watermark passes it: a tag byte and the record's Avro binary. The rank
@@ -76,7 +76,7 @@ final class HeldInput {
 
     private static TokenUsageEvent usage(byte[] bytes, int offset, int length) {
         try {
-            return UsageCodec.read(DecoderFactory.get().binaryDecoder(bytes, offset + 1, length - 1, null));
+            return UsageCodec.read(new ByteSource(bytes, offset + 1, length - 1));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
