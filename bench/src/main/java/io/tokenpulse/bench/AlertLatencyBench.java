@@ -55,6 +55,7 @@ public final class AlertLatencyBench {
         AppConfig config = AppConfig.load(Optional.empty(), Optional.of(home.resolve("stack.properties")), System.getenv(), settings);
         Properties client = new Properties();
         client.putAll(config.kafkaClientProperties());
+        bench.deleteTopicsAtExit(client);
         try (Admin admin = Admin.create(client)) {
             TopicSetup.ensureTopics(admin, names, 6);
         }

@@ -55,6 +55,7 @@ public final class QueryBench {
 
         Properties client = new Properties();
         client.putAll(a.kafkaClientProperties());
+        bench.deleteTopicsAtExit(client);
         try (Admin admin = Admin.create(client)) {
             TopicSetup.ensureTopics(admin, names, 12);
         }

@@ -64,6 +64,7 @@ public final class ReferenceBench {
         AppConfig base = AppConfig.load(Optional.empty(), Optional.of(home.resolve("stack.properties")), System.getenv(), settings);
         Properties client = new Properties();
         client.putAll(base.kafkaClientProperties());
+        bench.deleteTopicsAtExit(client);
         try (Admin admin = Admin.create(client)) {
             TopicSetup.ensureTopics(admin, names, 6);
             TopicSetup.create(admin, List.of(new NewTopic(bench.id() + "-reference-counts", 6, (short) 1)));

@@ -60,6 +60,7 @@ public final class ReportBench {
                 tenants, owners, tokens, ends, grace);
         Properties client = new Properties();
         client.putAll(config.kafkaClientProperties());
+        bench.deleteTopicsAtExit(client);
         try (Admin admin = Admin.create(client)) {
             TopicSetup.ensureTopics(admin, names, 6);
         }

@@ -54,6 +54,7 @@ public final class ThroughputBench {
 
         Properties client = new Properties();
         client.putAll(config.kafkaClientProperties());
+        bench.deleteTopicsAtExit(client);
         try (Admin admin = Admin.create(client)) {
             TopicSetup.ensureTopics(admin, names, 6);
         }
