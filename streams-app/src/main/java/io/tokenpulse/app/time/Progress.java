@@ -55,6 +55,15 @@ public final class Progress {
     private long lastActivity = Long.MIN_VALUE;
     private long watermark = Long.MIN_VALUE;
     private long ownWatermark = Long.MIN_VALUE;
+    /**
+     * The producers' part of the watermark, as of the last promise: it changes only with a promise or with the grace
+     * period ending, yet the watermark is asked for at every record (a walk of every producer per record was 5% of a
+     * backlog's stream thread).
+     */
+    private final Sum producersPart = new Sum();
+    private long capsPart = Long.MAX_VALUE;
+    private boolean producersChanged = true;
+    private boolean producersGrace;
 
     /**
      * @param ownSources the task's own input partitions by name (one per source topic: a task reads one partition of
@@ -115,6 +124,7 @@ public final class Progress {
             resumeIfQuiet(wallNow); // that task's input came back: ours may be about to, too
         }
         producerIdle.put(producer, idle);
+        producersChanged = true;
         Long before = promised.get(producer);
         if (before == null || at > before) {
             promised.put(producer, at);
@@ -150,33 +160,46 @@ public final class Progress {
     public long watermark(long wallNow) {
         Sum s = new Sum();
         addOwn(s, wallNow);
+        boolean grace = inGrace(wallNow);
+        if (producersChanged || grace != producersGrace) {
+            sumProducers(grace);
+        }
+        s.add(producersPart);
+        long w = Math.min(s.value(), capsPart);
+        if (w > watermark) {
+            watermark = w;
+            persist(WATERMARK, w);
+        }
+        return watermark;
+    }
+
+    /** Sums up the producers' promises: the active ones' minimum, the idle ones' maximum, and the caps. */
+    private void sumProducers(boolean grace) {
+        producersPart.clear();
         for (String p : producers) {
             if (caps.contains(p)) {
                 continue;
             }
             Long w = promised.get(p);
             if (w == null) {
-                s.active(Long.MIN_VALUE); // never heard from: it may still send anything
-            } else if (Boolean.TRUE.equals(producerIdle.get(p)) && !inGrace(wallNow)) {
-                s.idle(w);
+                producersPart.active(Long.MIN_VALUE); // never heard from: it may still send anything
+            } else if (Boolean.TRUE.equals(producerIdle.get(p)) && !grace) {
+                producersPart.idle(w);
             } else {
-                s.active(w);
+                producersPart.active(w);
             }
         }
-        long w = s.value();
+        capsPart = Long.MAX_VALUE;
         for (String p : caps) {
             Long c = promised.get(p);
             if (c == null) {
-                w = Long.MIN_VALUE;
+                capsPart = Long.MIN_VALUE;
             } else if (!Boolean.TRUE.equals(producerIdle.get(p))) {
-                w = Math.min(w, c);
+                capsPart = Math.min(capsPart, c);
             }
         }
-        if (w > watermark) {
-            watermark = w;
-            persist(WATERMARK, w);
-        }
-        return watermark;
+        producersGrace = grace;
+        producersChanged = false;
     }
 
     /** Whether every source (own partitions and producers) is idle. */
@@ -261,6 +284,19 @@ public final class Progress {
 
         void idle(long w) {
             idleMax = Math.max(idleMax, w);
+        }
+
+        /** Takes in the sources another sum has seen. */
+        void add(Sum other) {
+            anyActive |= other.anyActive;
+            min = Math.min(min, other.min);
+            idleMax = Math.max(idleMax, other.idleMax);
+        }
+
+        void clear() {
+            min = Long.MAX_VALUE;
+            idleMax = Long.MIN_VALUE;
+            anyActive = false;
         }
 
         long value() {

@@ -46,6 +46,26 @@ class ProgressTest {
         assertEquals(134_999, p.watermark(35_000), "event time moves on at wall-clock speed");
     }
 
+    /** The producers' part is summed once per promise: each promise, and the grace ending, shows at the next ask. */
+    @Test
+    void everyPromiseAndTheEndOfTheGraceShowAtTheNextAsk() {
+        Progress p = new Progress(List.of("a"), Set.of("token-1", "policy-0"), SETTINGS, null, 0);
+        p.onRecord("a", 100_000, 0);
+        p.onPromise("token-1", 50_000, false, 0);
+        assertEquals(MIN, p.watermark(0), "the policy task has not promised: it caps time at nothing yet");
+        p.onPromise("policy-0", 40_000, false, 0);
+        assertEquals(40_000, p.watermark(0), "an active policy task caps time");
+        p.onPromise("policy-0", 40_000, true, 1);
+        assertEquals(50_000, p.watermark(1), "an idle one does not");
+        p.onPromise("token-1", 80_000, false, 1);
+        assertEquals(80_000, p.watermark(1));
+        p.onPromise("token-1", 85_000, true, 2);
+        assertEquals(85_000, p.watermark(2), "idle, but within the grace after start: it still holds time back");
+        assertEquals(85_000, p.watermark(29_999));
+        p.onRecord("a", 100_000, 29_999); // a stays active
+        assertEquals(90_000, p.watermark(30_000), "the grace over, with no promise since: token-1 no longer holds a back");
+    }
+
     @Test
     void aTaskThatNeverPromisedBlocksEvenPastTheIdleTimeout() {
         Progress p = new Progress(List.of("a"), Set.of("version-0"), SETTINGS, null, 0);
