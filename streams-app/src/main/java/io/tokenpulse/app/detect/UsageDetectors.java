@@ -108,9 +108,10 @@ public final class UsageDetectors {
         TokenActivity a = t.activity();
         long firstSeen = t.firstSeenAt();
         boolean judged = firstSeen != Token.NONE && at - firstSeen >= p.sourceLearning().toMillis();
-        String network = SourceNetworks.networkOf(u.getSourceIp()).orElse(null);
+        SourceNetworks.Network source = SourceNetworks.networkWithHash(u.getSourceIp());
+        String network = source == null ? null : source.name();
         String agent = u.getUserAgent() == null || u.getUserAgent().isBlank() ? null : u.getUserAgent();
-        long networkHash = network == null ? 0 : SourceNetworks.hash(network);
+        long networkHash = source == null ? 0 : source.hash();
         long agentHash = agent == null ? 0 : SourceNetworks.hash(agent);
         boolean newNetwork = network != null && !a.getSourceNetworks().contains(networkHash);
         boolean newAgent = agent != null && !a.getUserAgents().contains(agentHash);

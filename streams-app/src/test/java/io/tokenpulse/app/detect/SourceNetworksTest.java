@@ -22,6 +22,14 @@ class SourceNetworksTest {
         for (String ip : ips) {
             assertEquals(SourceNetworks.inetNetworkOf(ip), Optional.ofNullable(SourceNetworks.plainIpv4Network(ip)), ip);
             assertEquals(SourceNetworks.inetNetworkOf(ip), SourceNetworks.networkOf(ip), ip);
+            for (int twice = 0; twice < 2; twice++) { // computed, then remembered
+                SourceNetworks.Network n = SourceNetworks.networkWithHash(ip);
+                assertEquals(SourceNetworks.networkOf(ip).orElseThrow(), n.name(), ip);
+                assertEquals(SourceNetworks.hash(n.name()), n.hash(), ip);
+            }
+        }
+        for (String bad : java.util.Arrays.asList(null, "", "256.1.1.1", "not-an-ip")) {
+            assertNull(SourceNetworks.networkWithHash(bad), String.valueOf(bad));
         }
     }
 
