@@ -63,8 +63,12 @@ public final class TokenProcessor implements Processor<String, TokenInput, Strin
      */
     /** How many held records and deadlines a record judges at most (a test sets other sizes; see CatchUpSlicesTest). */
     static volatile int judgePerRecord = 256;
-    /** How many held records and deadlines a punctuation judges at most. */
-    static volatile int judgePerPunctuation = 10_000;
+    /**
+     * How many held records and deadlines a punctuation judges at most: enough that the time budget below is what ends a
+     * thread's judging between two commits in a backlog. With 10,000 a loop over six tasks judged about 60,000 records
+     * between two commits, and each commit wrote nearly every token's state again (a fifth of a 5M drain's judging).
+     */
+    static volatile int judgePerPunctuation = 100_000;
     /**
      * How long the token tasks of one stream thread judge for, together, between two commits (one second; a test
      * sets it to nothing to end slices early and show that where they end changes no output).
