@@ -4,9 +4,6 @@ import io.tokenpulse.avro.TokenUsageEvent;
 import io.tokenpulse.avro.UsageOutcome;
 import java.io.IOException;
 import java.time.Instant;
-import java.util.EnumMap;
-import java.util.List;
-import java.util.Map;
 
 /**
  * The Avro binary of a {@link TokenUsageEvent} in this build's schema, written and read field by field: the very bytes
@@ -17,16 +14,7 @@ import java.util.Map;
  * must change this class too: {@code UsageCodecTest} fails until it does.
  */
 public final class UsageCodec {
-    /** The outcomes in the order of the schema's symbols, which is what Avro writes (their index). */
-    private static final List<UsageOutcome> OUTCOMES = UsageOutcome.getClassSchema().getEnumSymbols().stream()
-            .map(UsageOutcome::valueOf).toList();
-    private static final Map<UsageOutcome, Integer> INDEX = new EnumMap<>(UsageOutcome.class);
-
-    static {
-        for (int i = 0; i < OUTCOMES.size(); i++) {
-            INDEX.put(OUTCOMES.get(i), i);
-        }
-    }
+    private static final EnumIndex<UsageOutcome> OUTCOMES = EnumIndex.of(UsageOutcome.class, UsageOutcome.getClassSchema());
 
     private UsageCodec() {
     }
@@ -41,7 +29,7 @@ public final class UsageCodec {
         optional(out, e.getServiceVersion());
         out.writeString(e.getScope());
         optional(out, e.getResource());
-        out.writeLong(INDEX.get(e.getOutcome()));
+        out.writeLong(OUTCOMES.indexOf(e.getOutcome()));
         optional(out, e.getSourceIp());
         optional(out, e.getUserAgent());
         optional(out, e.getRegion());
@@ -58,16 +46,13 @@ public final class UsageCodec {
         String serviceVersion = optional(in);
         String scope = in.readString();
         String resource = optional(in);
-        int outcome = in.readInt();
-        if (outcome < 0 || outcome >= OUTCOMES.size()) {
-            throw new IOException("outcome index " + outcome + " is not a symbol of " + UsageOutcome.getClassSchema().getFullName());
-        }
+        UsageOutcome outcome = OUTCOMES.at(in.readInt());
         String sourceIp = optional(in);
         String userAgent = optional(in);
         String region = optional(in);
         int count = in.readInt();
         return new TokenUsageEvent(eventId, tokenId, tenant, occurredAt, principal, serviceVersion, scope, resource,
-                OUTCOMES.get(outcome), sourceIp, userAgent, region, count);
+                outcome, sourceIp, userAgent, region, count);
     }
 
     /** A {@code ["null", "string"]} union: the branch, then the string if there is one. */

@@ -4,10 +4,10 @@ import io.tokenpulse.avro.state.TokenActivity;
 import io.tokenpulse.avro.state.TokenState;
 import io.tokenpulse.avro.state.TokenStatus;
 import io.tokenpulse.serde.ByteSink;
+import io.tokenpulse.serde.EnumIndex;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,16 +37,7 @@ import org.apache.kafka.common.serialization.Serializer;
 public final class StoredTokenState {
     /** The first byte of a state in this format; the registry framing starts with 0. */
     static final byte FORMAT = 1;
-    /** The statuses in the order of the schema's symbols, which is what Avro writes (their index). */
-    private static final List<TokenStatus> STATUSES = TokenStatus.getClassSchema().getEnumSymbols().stream()
-            .map(TokenStatus::valueOf).toList();
-    private static final Map<TokenStatus, Integer> INDEX = new EnumMap<>(TokenStatus.class);
-
-    static {
-        for (int i = 0; i < STATUSES.size(); i++) {
-            INDEX.put(STATUSES.get(i), i);
-        }
-    }
+    private static final EnumIndex<TokenStatus> STATUSES = EnumIndex.of(TokenStatus.class, TokenStatus.getClassSchema());
 
     private StoredTokenState() {
     }
@@ -72,7 +63,7 @@ public final class StoredTokenState {
             out.writeLong(base);
             out.writeString(s.getTokenId());
             out.writeString(s.getTenant());
-            out.writeLong(INDEX.get(s.getStatus()));
+            out.writeLong(STATUSES.indexOf(s.getStatus()));
             optional(out, s.getOwner());
             optional(out, s.getPrincipal());
             optional(out, s.getServiceVersion());
@@ -165,11 +156,7 @@ public final class StoredTokenState {
             TokenState s = new TokenState();
             s.setTokenId(in.readString());
             s.setTenant(in.readString());
-            int status = in.readEnum();
-            if (status < 0 || status >= STATUSES.size()) {
-                throw new IOException("status index " + status + " is not a symbol of TokenStatus");
-            }
-            s.setStatus(STATUSES.get(status));
+            s.setStatus(STATUSES.at(in.readEnum()));
             s.setOwner(optional(in));
             s.setPrincipal(optional(in));
             s.setServiceVersion(optional(in));
