@@ -75,6 +75,16 @@ public final class ByteSink {
         }
     }
 
+    /** A {@code ["null", "string"]} union: the branch, then the string if there is one. */
+    public void writeOptionalString(String s) {
+        if (s == null) {
+            writeLong(0);
+        } else {
+            writeLong(1);
+            writeString(s);
+        }
+    }
+
     /** Forgets what was written after the first {@code size} bytes. */
     public void truncate(int size) {
         this.size = Math.min(this.size, Math.max(0, size));

@@ -25,14 +25,14 @@ public final class UsageCodec {
         out.writeString(e.getTokenId());
         out.writeString(e.getTenant());
         out.writeLong(e.getOccurredAt().toEpochMilli());
-        optional(out, e.getPrincipal());
-        optional(out, e.getServiceVersion());
+        out.writeOptionalString(e.getPrincipal());
+        out.writeOptionalString(e.getServiceVersion());
         out.writeString(e.getScope());
-        optional(out, e.getResource());
+        out.writeOptionalString(e.getResource());
         out.writeLong(OUTCOMES.indexOf(e.getOutcome()));
-        optional(out, e.getSourceIp());
-        optional(out, e.getUserAgent());
-        optional(out, e.getRegion());
+        out.writeOptionalString(e.getSourceIp());
+        out.writeOptionalString(e.getUserAgent());
+        out.writeOptionalString(e.getRegion());
         out.writeLong(e.getCount());
     }
 
@@ -53,16 +53,6 @@ public final class UsageCodec {
         int count = in.readInt();
         return new TokenUsageEvent(eventId, tokenId, tenant, occurredAt, principal, serviceVersion, scope, resource,
                 outcome, sourceIp, userAgent, region, count);
-    }
-
-    /** A {@code ["null", "string"]} union: the branch, then the string if there is one. */
-    private static void optional(ByteSink out, String s) {
-        if (s == null) {
-            out.writeLong(0);
-        } else {
-            out.writeLong(1);
-            out.writeString(s);
-        }
     }
 
     private static String optional(ByteSource in) throws IOException {

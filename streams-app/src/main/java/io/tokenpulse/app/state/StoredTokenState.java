@@ -64,10 +64,10 @@ public final class StoredTokenState {
             out.writeString(s.getTokenId());
             out.writeString(s.getTenant());
             out.writeLong(STATUSES.indexOf(s.getStatus()));
-            optional(out, s.getOwner());
-            optional(out, s.getPrincipal());
-            optional(out, s.getServiceVersion());
-            optional(out, s.getIssuer());
+            out.writeOptionalString(s.getOwner());
+            out.writeOptionalString(s.getPrincipal());
+            out.writeOptionalString(s.getServiceVersion());
+            out.writeOptionalString(s.getIssuer());
             time(out, s.getIssuedAt(), base);
             time(out, s.getExpiresAt(), base);
             time(out, s.getExpirySetAt(), base);
@@ -79,14 +79,14 @@ public final class StoredTokenState {
                 out.writeLong(1);
                 strings(out, s.getPreviousScopes());
             }
-            optional(out, s.getReplacesTokenId());
+            out.writeOptionalString(s.getReplacesTokenId());
             time(out, s.getCompromisedAt(), base);
             time(out, s.getExposedAt(), base);
             time(out, s.getRevokedAt(), base);
             time(out, s.getExpiredAt(), base);
             out.writeLong(0); // firstEventAt, the base itself
             out.writeLong(s.getLastEventAt().toEpochMilli() - base);
-            optional(out, s.getLastEventType());
+            out.writeOptionalString(s.getLastEventType());
             strings(out, s.getRecentEventIds());
             TokenActivity a = s.getActivity();
             if (a == null) {
@@ -127,10 +127,10 @@ public final class StoredTokenState {
         strings(out, a.getProbeScopes());
         out.writeLong(a.getPendingUnknownUses());
         optionalLong(out, a.getPendingUnknownFirstAt(), base);
-        optional(out, a.getReplacedBy());
+        out.writeOptionalString(a.getReplacedBy());
         optionalLong(out, a.getReplacedAt(), base);
         optionalLong(out, a.getReplacementFirstUsedAt(), base);
-        optional(out, a.getBoundVersionKey());
+        out.writeOptionalString(a.getBoundVersionKey());
         optionalLong(out, a.getRetiredVersionAt(), base);
         optionalLong(out, a.getDetectedAt(), base);
         longs(out, a.getSignalTimes(), base);
@@ -141,7 +141,7 @@ public final class StoredTokenState {
         optionalLong(out, a.getScheduledDue(), base);
         optionalLong(out, a.getEvaluatedAt(), base);
         out.writeLong(a.getPostureFlags());
-        optional(out, a.getPostureOwner());
+        out.writeOptionalString(a.getPostureOwner());
         out.write(a.getLifespanCounted() ? 1 : 0);
         optionalLong(out, a.getIncidentDigest(), 0);
         out.writeLong(a.getIncidentFacts());
@@ -235,16 +235,6 @@ public final class StoredTokenState {
         a.setVersionEventAt(longMap(in, base));
         a.setVersionRetiredSince(longMap(in, base));
         return a;
-    }
-
-    /** A {@code ["null", "string"]} union. */
-    private static void optional(ByteSink out, String v) {
-        if (v == null) {
-            out.writeLong(0);
-        } else {
-            out.writeLong(1);
-            out.writeString(v);
-        }
     }
 
     /** A {@code ["null", timestamp-millis]} union, the time relative to {@code base}. */
