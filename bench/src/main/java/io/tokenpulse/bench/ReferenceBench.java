@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -40,12 +41,15 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
  * records: the input is published once, then each round drains it with the reference job and with the full TokenPulse
  * pipeline (default settings, so default lateness), each under a fresh application id, and prints both rates and
  * their ratios. A rate counts input records from RUNNING until the committed offsets reach the end of the inputs
- * (consumed); for TokenPulse also until every token task has judged them (judged), which includes the time model's
- * start-up wait: sources that never delivered hold judging back for idle.timeout.
+ * (consumed); for TokenPulse also until every token task has judged them up to the last record less lateness (judged),
+ * which includes the time model's start-up wait: sources that went quiet or never delivered (the lifecycle partitions,
+ * the deployment and policy topics) hold judging back until they have been silent for idle.timeout.
  *
  * <p>Args: tokens (10,000), usage records (1,000,000), rounds (1). System properties: {@code bench.threads} (stream
  * threads of TokenPulse, 1), {@code bench.jfr} (a directory: record each TokenPulse drain with JFR's profile
- * settings), {@code bench.skipReference} (true: TokenPulse only). Run {@code ./tokenpulse up} first.
+ * settings), {@code bench.skipReference} (true: TokenPulse only), {@code bench.idleTimeout} (an ISO-8601 duration
+ * instead of the default idle.timeout, to see the drain with a shorter start-up wait), {@code bench.trace} (true:
+ * print every second how far the drain has come). Run {@code ./tokenpulse up} first.
  */
 public final class ReferenceBench {
     public static void main(String[] args) throws Exception {
@@ -61,6 +65,11 @@ public final class ReferenceBench {
         Map<String, String> settings = bench.settings();
         settings.put(AppConfig.QUERY_PORT, "0");
         settings.put(AppConfig.NUM_THREADS, threads);
+        String idleTimeout = System.getProperty("bench.idleTimeout");
+        if (idleTimeout != null) {
+            settings.put(AppConfig.DETECT_IDLE_AFTER, idleTimeout);
+        }
+        String settingsNote = idleTimeout == null ? "default settings" : "default settings but idle.timeout " + idleTimeout;
         AppConfig base = AppConfig.load(Optional.empty(), Optional.of(home.resolve("stack.properties")), System.getenv(), settings);
         Properties client = new Properties();
         client.putAll(base.kafkaClientProperties());
@@ -87,9 +96,9 @@ public final class ReferenceBench {
             settings.put(AppConfig.STATE_DIR, Files.createTempDirectory("tokenpulse-bench").toString());
             AppConfig config = AppConfig.load(Optional.empty(), Optional.of(home.resolve("stack.properties")), System.getenv(), settings);
             String recording = "tokenpulse-" + bench.id() + "-" + round + ".jfr";
-            double[] tp = tokenPulse(config, registry, client, names, jfr.map(d -> d.resolve(recording)), load.lastEventMs());
-            System.out.printf("round %d TokenPulse (default settings, lateness %s, %s thread(s)): consumed %,.0f records/s, judged %,.0f records/s (load %s)%n",
-                    round, config.detection().lateness(), threads, tp[0], tp[1], loadAverage());
+            double[] tp = tokenPulse(config, registry, client, names, jfr.map(d -> d.resolve(recording)), load);
+            System.out.printf("round %d TokenPulse (%s, lateness %s, %s thread(s)): consumed %,.0f records/s, judged %,.0f records/s (load %s)%n",
+                    round, settingsNote, config.detection().lateness(), threads, tp[0], tp[1], loadAverage());
             if (!skipReference) {
                 System.out.printf("round %d ratio TokenPulse / reference: consumed %.2f, judged %.2f%n", round, tp[0] / ref, tp[1] / ref);
             }
@@ -120,9 +129,12 @@ public final class ReferenceBench {
         }
     }
 
+    /** {@code -Dbench.trace=true}: print every second how far the drain has come (committed input, judged event time). */
+    private static final boolean TRACE = Boolean.getBoolean("bench.trace");
+
     /** Consumed and judged records per second. */
     private static double[] tokenPulse(AppConfig config, SchemaRegistryClient registry, Properties client, Map<TopicDef, String> names,
-                                     Optional<Path> jfr, long lastEventMs) throws Exception {
+                                     Optional<Path> jfr, UsageLoad.Loaded load) throws Exception {
         try (TokenPulseApp app = TokenPulseApp.create(config, registry, java.time.Clock.systemUTC()).start();
              Admin admin = Admin.create(client)) {
             app.awaitRunning(Duration.ofMinutes(2));
@@ -135,30 +147,45 @@ public final class ReferenceBench {
             }
             long start = System.nanoTime();
             // Consumed is not judged: records wait in the reorder buffer for the watermark. The drain counts as judged
-            // once every token task judged everything but the last lateness, which waits for idle.timeout.
-            long judgedTarget = lastEventMs - config.detection().lateness().toMillis() - 1_000;
+            // once every token task judged up to the last usage record less lateness. Since token tasks wait for each
+            // other's promises (facts cross partitions), that is the last record of the usage partition that ended
+            // first; what lies beyond waits for idle.timeout of silence, as the time contract says.
             int partitions = admin.describeTopics(List.of(names.get(TopicDef.USAGE))).allTopicNames().get()
                     .get(names.get(TopicDef.USAGE)).partitions().size();
+            long judgedTarget = load.lastEventMsByPartition().values().stream().mapToLong(Long::longValue).min().orElseThrow()
+                    - config.detection().lateness().toMillis();
+            // Judging has begun once every token task is past the first use (the watermark moves earlier than that, to
+            // the lifecycle events, once the sources that never delivered count as idle).
+            long begun = judgedTarget - load.firstEventMs();
             List<String> inputs = List.of(names.get(TopicDef.LIFECYCLE), names.get(TopicDef.USAGE));
             Map<TopicPartition, Long> ends = endOffsets(admin, inputs);
             long total = ends.values().stream().mapToLong(Long::longValue).sum();
             double consumedSeconds = Double.NaN;
             double firstJudgedSeconds = Double.NaN;
             double anyJudgedSeconds = Double.NaN;
+            double lastTrace = 0;
             while (true) {
                 double now = (System.nanoTime() - start) / 1e9;
-                if (Double.isNaN(consumedSeconds) && committed(admin, config.applicationId(), ends) >= total) {
+                long committedNow = Double.isNaN(consumedSeconds) || TRACE ? committed(admin, config.applicationId(), ends) : total;
+                if (Double.isNaN(consumedSeconds) && committedNow >= total) {
                     consumedSeconds = now;
                 }
-                long[] range = judged(app, partitions);
-                long judged = range[0];
-                if (Double.isNaN(anyJudgedSeconds) && range[1] > Long.MIN_VALUE) {
+                // How far each token task is from its target (ms of event time), or MAX_VALUE before it judged anything.
+                long[] behind = behind(app, partitions, judgedTarget);
+                long most = Arrays.stream(behind).max().orElseThrow();
+                long least = Arrays.stream(behind).min().orElseThrow();
+                if (TRACE && now - lastTrace >= 1) {
+                    lastTrace = now;
+                    System.out.printf("  trace %.1f s: committed %,d of %,d; judged event time behind the target, least and most: %s, %s%n",
+                            now, committedNow, total, seconds(least), seconds(most));
+                }
+                if (Double.isNaN(anyJudgedSeconds) && least < begun) {
                     anyJudgedSeconds = now;
                 }
-                if (Double.isNaN(firstJudgedSeconds) && judged > Long.MIN_VALUE) {
+                if (Double.isNaN(firstJudgedSeconds) && most < begun) {
                     firstJudgedSeconds = now;
                 }
-                if (!Double.isNaN(consumedSeconds) && judged >= judgedTarget) {
+                if (!Double.isNaN(consumedSeconds) && most <= 0) {
                     break;
                 }
                 Thread.sleep(100);
@@ -166,11 +193,11 @@ public final class ReferenceBench {
             double judgedSeconds = (System.nanoTime() - start) / 1e9;
             System.out.printf("  consumed (committed input offsets at the end, as the reference is timed) %,d records in %.1f s: %,.0f records/s%n",
                     total, consumedSeconds, total / consumedSeconds);
-            System.out.printf("  judging began after %.1f s in every token task, %.1f s in the first (the start-up wait: sources that"
-                    + " never delivered count as idle after idle.timeout %s)%n", firstJudgedSeconds, anyJudgedSeconds,
-                    config.detection().idleTimeout());
-            System.out.printf("  judged up to the last record less lateness after %.1f s: %,.0f records/s consumed and judged; %,.0f records/s after the wait%n",
-                    judgedSeconds, total / judgedSeconds, total / (judgedSeconds - firstJudgedSeconds));
+            System.out.printf("  judging of uses began after %.1f s in the first token task, %.1f s in every one (the start-up wait: the"
+                    + " lifecycle partitions, quiet since the tokens were issued, and the empty deployment and policy topics"
+                    + " count as idle after idle.timeout %s)%n", anyJudgedSeconds, firstJudgedSeconds, config.detection().idleTimeout());
+            System.out.printf("  judged up to the last record less lateness after %.1f s: %,.0f records/s consumed and judged; %,.0f records/s"
+                    + " from the first use judged%n", judgedSeconds, total / judgedSeconds, total / (judgedSeconds - anyJudgedSeconds));
             double[] rates = {total / consumedSeconds, total / judgedSeconds};
             if (recording != null) {
                 recording.stop();
@@ -179,26 +206,33 @@ public final class ReferenceBench {
             }
             stateSize(app);
             memory(app);
+            longestSteps(app);
             return rates;
         }
     }
 
-    /** How far the token tasks have judged: the least and the most of them (both unknown while rebalancing). */
-    private static long[] judged(TokenPulseApp app, int partitions) {
-        long min = Long.MAX_VALUE;
-        long max = Long.MIN_VALUE;
+    private static String seconds(long behindMs) {
+        return behindMs == Long.MAX_VALUE ? "nothing judged" : String.format("%.1f s", behindMs / 1e3);
+    }
+
+    /**
+     * How far each token task's judged event time is behind its target, in ms (at most 0 once reached), or
+     * {@code Long.MAX_VALUE} while it has judged nothing or the app is rebalancing.
+     */
+    private static long[] behind(TokenPulseApp app, int partitions, long target) {
+        long[] behind = new long[partitions];
         for (int p = 0; p < partitions; p++) {
             try {
                 ReadOnlyKeyValueStore<String, Long> progress = app.streams().store(StoreQueryParameters.fromNameAndType(
                         DetectionTopology.PROGRESS_STORE, QueryableStoreTypes.<String, Long>keyValueStore()).withPartition(p));
                 Long judged = progress.get("judged");
-                min = Math.min(min, judged == null ? Long.MIN_VALUE : judged);
-                max = Math.max(max, judged == null ? Long.MIN_VALUE : judged);
+                behind[p] = judged == null ? Long.MAX_VALUE : Math.max(0, target - judged);
             } catch (RuntimeException e) {
-                return new long[] {Long.MIN_VALUE, Long.MIN_VALUE}; // rebalancing: not known now
+                Arrays.fill(behind, Long.MAX_VALUE); // rebalancing: not known now
+                return behind;
             }
         }
-        return new long[] {min, max};
+        return behind;
     }
 
     /** Records per second from now until the group's committed offsets reach the current end of {@code inputs}. */
@@ -259,6 +293,24 @@ public final class ReferenceBench {
         }
         System.out.printf("  memory: heap used after GC %.0f MB; RocksDB memtables + block cache + table readers %.0f MB%n",
                 heap / 1e6, rocks / 1e6);
+    }
+
+    /**
+     * The stream threads' longest commit, punctuation and poll of the last minute or so (Kafka Streams' own windowed
+     * maxima): a commit ends the transaction the judging between two commits runs in, so together they say how close
+     * the drain came to the transaction timeout.
+     */
+    private static void longestSteps(TokenPulseApp app) {
+        Map<String, Double> longest = new java.util.TreeMap<>();
+        for (Map.Entry<MetricName, ? extends Metric> e : app.streams().metrics().entrySet()) {
+            MetricName n = e.getKey();
+            if (n.group().equals("stream-thread-metrics") && n.name().endsWith("-latency-max")
+                    && e.getValue().metricValue() instanceof Number v && !Double.isNaN(v.doubleValue())) {
+                longest.merge(n.name().substring(0, n.name().length() - "-latency-max".length()), v.doubleValue(), Math::max);
+            }
+        }
+        System.out.printf("  stream threads' longest steps of the last minute (ms): %s%n", longest.entrySet().stream()
+                .map(e -> String.format("%s %.0f", e.getKey(), e.getValue())).collect(Collectors.joining(", ")));
     }
 
     private static String loadAverage() {
