@@ -136,7 +136,8 @@ public final class ReferenceBench {
     private static double[] tokenPulse(AppConfig config, SchemaRegistryClient registry, Properties client, Map<TopicDef, String> names,
                                      Optional<Path> jfr, UsageLoad.Loaded load) throws Exception {
         try (TokenPulseApp app = TokenPulseApp.create(config, registry, java.time.Clock.systemUTC()).start();
-             Admin admin = Admin.create(client)) {
+             Admin admin = Admin.create(client);
+             HeapAfterGc heap = new HeapAfterGc()) {
             app.awaitRunning(Duration.ofMinutes(2));
             Recording recording = null;
             if (jfr.isPresent()) {
@@ -204,6 +205,9 @@ public final class ReferenceBench {
                 recording.close();
                 System.out.println("JFR recording of the TokenPulse drain: " + jfr.get());
             }
+            // Before memory(), whose System.gc() would count: the drain's fullest moment, records held included.
+            System.out.printf("  heap: at most %.0f MB in use after a garbage collection during the drain (the held records' index"
+                    + " included)%n", heap.peakBytes() / 1e6);
             stateSize(app);
             memory(app);
             longestSteps(app);
