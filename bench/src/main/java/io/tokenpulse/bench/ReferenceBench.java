@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.TreeMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
@@ -162,8 +163,8 @@ public final class ReferenceBench {
             Map<TopicPartition, Long> ends = endOffsets(admin, inputs);
             long total = ends.values().stream().mapToLong(Long::longValue).sum();
             double consumedSeconds = Double.NaN;
-            double firstJudgedSeconds = Double.NaN;
-            double anyJudgedSeconds = Double.NaN;
+            double everyBegunSeconds = Double.NaN;
+            double firstBegunSeconds = Double.NaN;
             double lastTrace = 0;
             while (true) {
                 double now = (System.nanoTime() - start) / 1e9;
@@ -180,11 +181,11 @@ public final class ReferenceBench {
                     System.out.printf("  trace %.1f s: committed %,d of %,d; judged event time behind the target, least and most: %s, %s%n",
                             now, committedNow, total, seconds(least), seconds(most));
                 }
-                if (Double.isNaN(anyJudgedSeconds) && least < begun) {
-                    anyJudgedSeconds = now;
+                if (Double.isNaN(firstBegunSeconds) && least < begun) {
+                    firstBegunSeconds = now;
                 }
-                if (Double.isNaN(firstJudgedSeconds) && most < begun) {
-                    firstJudgedSeconds = now;
+                if (Double.isNaN(everyBegunSeconds) && most < begun) {
+                    everyBegunSeconds = now;
                 }
                 if (!Double.isNaN(consumedSeconds) && most <= 0) {
                     break;
@@ -196,9 +197,9 @@ public final class ReferenceBench {
                     total, consumedSeconds, total / consumedSeconds);
             System.out.printf("  judging of uses began after %.1f s in the first token task, %.1f s in every one (the start-up wait: the"
                     + " lifecycle partitions, quiet since the tokens were issued, and the empty deployment and policy topics"
-                    + " count as idle after idle.timeout %s)%n", anyJudgedSeconds, firstJudgedSeconds, config.detection().idleTimeout());
+                    + " count as idle after idle.timeout %s)%n", firstBegunSeconds, everyBegunSeconds, config.detection().idleTimeout());
             System.out.printf("  judged up to the last record less lateness after %.1f s: %,.0f records/s consumed and judged; %,.0f records/s"
-                    + " from the first use judged%n", judgedSeconds, total / judgedSeconds, total / (judgedSeconds - anyJudgedSeconds));
+                    + " from the first use judged%n", judgedSeconds, total / judgedSeconds, total / (judgedSeconds - firstBegunSeconds));
             double[] rates = {total / consumedSeconds, total / judgedSeconds};
             if (recording != null) {
                 recording.stop();
@@ -305,7 +306,7 @@ public final class ReferenceBench {
      * the drain came to the transaction timeout.
      */
     private static void longestSteps(TokenPulseApp app) {
-        Map<String, Double> longest = new java.util.TreeMap<>();
+        Map<String, Double> longest = new TreeMap<>();
         for (Map.Entry<MetricName, ? extends Metric> e : app.streams().metrics().entrySet()) {
             MetricName n = e.getKey();
             if (n.group().equals("stream-thread-metrics") && n.name().endsWith("-latency-max")
