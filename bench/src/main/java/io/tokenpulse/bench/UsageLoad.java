@@ -35,6 +35,7 @@ final class UsageLoad {
         long loadStart = System.nanoTime();
         Instant t0 = Instant.now().minus(Duration.ofDays(2));
         Random random = new Random(7);
+        long firstUse = t0.toEpochMilli() + Duration.ofHours(1).toMillis();
         Map<Integer, Long> lastByPartition = new ConcurrentHashMap<>();
         AtomicReference<Throwable> failed = new AtomicReference<>();
         // A load generator: no send is waited on (flush() waits for them all); a failed one fails the load below.
@@ -53,7 +54,7 @@ final class UsageLoad {
             long span = Duration.ofDays(1).toMillis();
             for (int i = 0; i < uses; i++) {
                 int tok = random.nextInt(tokens);
-                long at = t0.toEpochMilli() + Duration.ofHours(1).toMillis() + (long) i * span / uses;
+                long at = firstUse + (long) i * span / uses;
                 // The callback runs on the producer's I/O thread once the broker has the record.
                 var unused = publisher.usage(TokenUsageEvent.newBuilder().setEventId("u" + i).setTokenId("tok-" + tok).setTenant("bench")
                         .setOccurredAt(Instant.ofEpochMilli(at))
@@ -76,7 +77,6 @@ final class UsageLoad {
         if (failed.get() != null) {
             throw new IllegalStateException("the bench input was not published whole", failed.get());
         }
-        return new Loaded((System.nanoTime() - loadStart) / 1e9, t0.toEpochMilli() + Duration.ofHours(1).toMillis(),
-                Map.copyOf(lastByPartition));
+        return new Loaded((System.nanoTime() - loadStart) / 1e9, firstUse, Map.copyOf(lastByPartition));
     }
 }
