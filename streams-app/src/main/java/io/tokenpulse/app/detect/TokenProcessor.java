@@ -46,7 +46,6 @@ public final class TokenProcessor implements Processor<String, TokenInput, Strin
     static final String USAGE_SOURCE = "usage";
     /** Watermarks go to the report processor each time the judged time enters a new minute. */
     private static final long REPORT_STEP = 60_000;
-    private static final int DRAIN_BATCH = 1_000;
     /*
      * A backlog (a backfill held for the first idle.timeout, a task catching up, a hundred thousand tokens falling due
      * in one millisecond) is judged in slices between commits, never in one transaction longer than the transaction
@@ -276,41 +275,34 @@ public final class TokenProcessor implements Processor<String, TokenInput, Strin
 
     /** {@link #judgeUpTo(long, int)} until the clock passes {@code deadline}, looked at every {@link #CLOCK_EVERY}. */
     private boolean judgeUpTo(long w, int slice, long deadline) {
-        List<ReorderBuffer.Held<TokenInput>> batch;
         int judged = 0;
         long firedBefore = judge.fired();
         long last = Long.MIN_VALUE;
         int limit = slice;
-        do {
-            batch = held.upTo(w, DRAIN_BATCH);
-            int i = 0;
-            while (i < batch.size()) {
-                ReorderBuffer.Held<TokenInput> h = batch.get(i);
-                boolean arrivalFirst = arrival != null && arrival.key().compareTo(h.key()) < 0;
-                long at = arrivalFirst ? arrival.at() : h.at();
-                int work = judged + (int) (judge.fired() - firedBefore);
-                if (work >= limit && at > last) {
-                    judgedTo(last);
-                    return false;
-                }
-                if (judged > 0 && judged % CLOCK_EVERY == 0 && System.nanoTime() > deadline) {
-                    limit = work; // out of time: the slice ends with this millisecond
-                }
-                if (!judge.fireDue(at, Math.max(0, limit - work))) {
-                    judgedTo(judge.firedUpTo());
-                    return false;
-                }
-                if (arrivalFirst) {
-                    judgeArrival();
-                } else {
-                    held.remove(h);
-                    judge.apply(tokenOf(h.key().get()), h.value());
-                    i++;
-                }
-                judged++;
-                last = at;
+        for (Bytes next = held.first(w); next != null; next = held.first(w)) {
+            boolean arrivalFirst = arrival != null && arrival.key().compareTo(next) < 0;
+            long at = arrivalFirst ? arrival.at() : ReorderBuffer.timeOf(next);
+            int work = judged + (int) (judge.fired() - firedBefore);
+            if (work >= limit && at > last) {
+                judgedTo(last);
+                return false;
             }
-        } while (batch.size() == DRAIN_BATCH);
+            if (judged > 0 && judged % CLOCK_EVERY == 0 && System.nanoTime() > deadline) {
+                limit = work; // out of time: the slice ends with this millisecond
+            }
+            if (!judge.fireDue(at, Math.max(0, limit - work))) {
+                judgedTo(judge.firedUpTo());
+                return false;
+            }
+            if (arrivalFirst) {
+                judgeArrival();
+            } else {
+                TokenInput input = held.takeFirst();
+                judge.apply(tokenOf(next.get()), input);
+            }
+            judged++;
+            last = at;
+        }
         if (arrival != null && arrival.at() <= w) {
             int work = judged + (int) (judge.fired() - firedBefore);
             if (work >= limit && arrival.at() > last) {
@@ -347,7 +339,6 @@ public final class TokenProcessor implements Processor<String, TokenInput, Strin
 
     /** Everything up to {@code w} is judged: the held records up to it, and (the judge has fired them) its deadlines. */
     private void judgedTo(long w) {
-        held.drained(w);
         judgedUpTo = w;
         progressStore.put(JUDGED, w);
     }
