@@ -167,6 +167,10 @@ public final class ReferenceBench {
             double firstBegunSeconds = Double.NaN;
             double lastTrace = 0;
             while (true) {
+                if (app.state() == KafkaStreams.State.ERROR || app.state() == KafkaStreams.State.PENDING_ERROR) {
+                    throw new IllegalStateException("TokenPulse stopped with an error during the drain (its log above says"
+                            + " which): the drain cannot be timed");
+                }
                 double now = (System.nanoTime() - start) / 1e9;
                 long committedNow = Double.isNaN(consumedSeconds) || TRACE ? committed(admin, config.applicationId(), ends) : total;
                 if (Double.isNaN(consumedSeconds) && committedNow >= total) {
@@ -207,7 +211,7 @@ public final class ReferenceBench {
                 System.out.println("JFR recording of the TokenPulse drain: " + jfr.get());
             }
             // Before memory(), whose System.gc() would count: the drain's fullest moment, records held included.
-            System.out.printf("  heap: at most %.0f MB in use after a garbage collection during the drain (the held records' index"
+            System.out.printf("  heap: at most %.0f MB in use after a garbage collection during the drain (held records"
                     + " included)%n", heap.peakBytes() / 1e6);
             stateSize(app);
             memory(app);
