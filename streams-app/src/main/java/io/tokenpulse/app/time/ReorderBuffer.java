@@ -28,8 +28,9 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * since the last one and are still held are written as <em>runs</em>: packs of up to {@link #PACK_BYTES} in judging
  * order, one RocksDB write and one changelog record each. The buffer hands records out by merging its runs, and the
  * few records not written yet, on each one's next key: the heap keeps per run its id, its next key and a bitmap of
- * the records gone, about a third of a byte per record. An index entry per held record (some 280 bytes) made a
- * start-up wait over a backlog cost a gigabyte of heap and a seventh of a core in G1 marking (issue 11).
+ * the records gone: a few hundred bytes per run, however many records it holds (a full run of uses holds some
+ * 1,700). An index entry per held record (some 280 bytes) made a start-up wait over a backlog cost a gigabyte of
+ * heap and a seventh of a core in G1 marking (issue 11).
  *
  * <p>As a run's records are judged, its bitmap is written beside it at the commit; the run and its bitmap are deleted
  * with its last record. A record judged before the commit it arrived in is never written. All of it goes through the
